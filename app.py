@@ -1,0 +1,32 @@
+"""Router: page navigation and the shared sidebar. Pages live in pages/; nothing else happens here."""
+from pathlib import Path
+
+import streamlit as st
+
+from ui.i18n import t
+from ui.state import language_switch, sidebar_filters
+from ui.store import ensure_database
+
+# Absolute paths, so the router works from any working directory. The files end in "_page" so that
+# Streamlit's legacy pages/ folder mode (active until st.navigation first runs) cannot mistake a
+# URL path such as /units for a file and run that page without this router.
+PAGES = Path(__file__).parent / "pages"
+
+st.set_page_config(page_title="PAR INDEX", page_icon=":material/leaderboard:", layout="wide")
+
+lang = language_switch()
+ensure_database(lang)
+st.session_state["filters"] = sidebar_filters(lang)
+
+pages = {
+    t("nav.section.leaders", lang): [
+        st.Page(PAGES / "overview_page.py", title=t("page.overview", lang), icon=":material/dashboard:",
+                url_path="overview", default=True),
+    ],
+    t("nav.section.reference", lang): [
+        st.Page(PAGES / "units_page.py", title=t("page.units", lang), icon=":material/account_tree:", url_path="units"),
+        st.Page(PAGES / "data_page.py", title=t("page.data", lang), icon=":material/database:", url_path="data"),
+        st.Page(PAGES / "method_page.py", title=t("page.method", lang), icon=":material/menu_book:", url_path="method"),
+    ],
+}
+st.navigation(pages, position="sidebar", expanded=True).run()

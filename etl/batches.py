@@ -1,0 +1,177 @@
+"""Batches: every load is one transaction with provenance, and can be undone."""
+from __future__ import annotations
+
+import getpass
+import hashlib
+import os
+from contextlib import contextmanager
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Iterator
+
+import duckdb
+import pandas as pd
+
+from etl.db import first_row
+
+SOURCES = ("published", "demo", "upload", "reference")
+
+# Tables whose rows belong to a batch. Named here, never taken from input, so table names in SQL are safe.
+DATA_TABLES = (
+    "unit", "unit_name", "unit_lineage", "framework", "framework_band", "framework_field",
+    "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
+    "par_score", "par_total", "survey_respondent", "survey_answer", "facility",
+    "national_project", "project_update", "par_plan", "plan_report", "published_stat", "published_sipas",
+)
+
+
+class DatasetExists(Exception):
+    """A current batch already holds this dataset key and --replace was not given."""
+
+    def __init__(self, dataset_key: str, batch_id: int):
+        self.dataset_key = dataset_key
+        self.batch_id = batch_id
+        super().__init__(
+            f"dataset {dataset_key} is already loaded as batch {batch_id}; use --replace to replace it"
+        )
+
+
+class BatchNotFound(Exception):
+    pass
+
+
+def current_user() -> str:
+    """Who loads: PAR_USER when set (the app sets it for signed-in users), else the OS account."""
+    return os.environ.get("PAR_USER") or getpass.getuser()
+
+
+def file_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _now() -> datetime:
+    return datetime.now(timezone.utc).replace(tzinfo=None)
+
+
+class BatchWriter:
+    """Inserts DataFrames under one batch id, counting rows, inside the caller's transaction."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, batch_id: int, replaced_batch_id: int | None = None):
+        self.con = con
+        self.batch_id = batch_id
+        self.replaced_batch_id = replaced_batch_id
+        self.rows = 0
+
+    def insert(self, table: str, frame: pd.DataFrame, *, count: bool = True) -> int:
+        """Append `frame` to `table` (columns matched by name) with this batch's id."""
+        if table not in DATA_TABLES:
+            raise ValueError(f"{table} is not a batch table")
+        if frame.empty:
+            return 0
+        frame = frame.assign(batch_id=self.batch_id)
+        self.con.register("_batch_frame", frame)
+        try:
+            self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch_frame")
+        finally:
+            self.con.unregister("_batch_frame")
+        if count:
+            self.rows += len(frame)
+        return len(frame)
+
+
+@contextmanager
+def batch_transaction(
+    con: duckdb.DuckDBPyConnection,
+    *,
+    kind: str,
+    source: str,
+    file_name: str | None = None,
+    sha256: str | None = None,
+    dataset_key: str | None = None,
+    replace: bool = False,
+    user: str | None = None,
+    note: str | None = None,
+) -> Iterator[BatchWriter]:
+    """One load: BEGIN, a batch row, the caller's inserts, the row count, COMMIT; ROLLBACK on any error.
+
+    With a dataset key, a current batch under the same key is refused unless `replace`, in which case
+    it is retired (kept, restorable by removing the new batch) in the same transaction.
+    """
+    if source not in SOURCES:
+        raise ValueError(f"source must be one of {SOURCES}")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        replaced = None
+        if dataset_key is not None:
+            existing = first_row(
+                con, "SELECT batch_id FROM batch WHERE dataset_key = ? AND status = 'current'", [dataset_key]
+            )
+            if existing and not replace:
+                raise DatasetExists(dataset_key, existing[0])
+            if existing:
+                replaced = existing[0]
+                con.execute(
+                    "UPDATE batch SET status = 'retired', changed_at = ? WHERE batch_id = ?", [_now(), replaced]
+                )
+        batch_id = con.execute("SELECT nextval('batch_id_seq')").fetchall()[0][0]
+        con.execute(
+            "INSERT INTO batch (batch_id, kind, source, dataset_key, file_name, sha256, rows, status, "
+            "replaces_batch_id, loaded_at, loaded_by, note) VALUES (?, ?, ?, ?, ?, ?, 0, 'current', ?, ?, ?, ?)",
+            [batch_id, kind, source, dataset_key, file_name, sha256, replaced, _now(), user or current_user(), note],
+        )
+        writer = BatchWriter(con, batch_id, replaced)
+        yield writer
+        con.execute("UPDATE batch SET rows = ? WHERE batch_id = ?", [writer.rows, batch_id])
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+
+
+def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
+    """Undo a load: delete its rows, mark it removed, and make the batch it replaced current again.
+
+    Returns the id of the batch restored, if any. Reference batches are rebuilt, not removed.
+    """
+    row = first_row(con, "SELECT status, source, replaces_batch_id FROM batch WHERE batch_id = ?", [batch_id])
+    if row is None:
+        raise BatchNotFound(f"no batch {batch_id}")
+    status, source, replaces = row
+    if status == "removed":
+        raise BatchNotFound(f"batch {batch_id} was already removed")
+    if source == "reference":
+        raise ValueError(f"batch {batch_id} holds reference data; rebuild with: python -m etl build")
+    con.execute("BEGIN TRANSACTION")
+    try:
+        for table in DATA_TABLES:
+            con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
+        con.execute("UPDATE batch SET status = 'removed', changed_at = ? WHERE batch_id = ?", [_now(), batch_id])
+        restored = None
+        if replaces is not None and status == "current":
+            still = first_row(con, "SELECT status FROM batch WHERE batch_id = ?", [replaces])
+            if still and still[0] == "retired":
+                con.execute(
+                    "UPDATE batch SET status = 'current', changed_at = ? WHERE batch_id = ?", [_now(), replaces]
+                )
+                restored = replaces
+        con.execute("COMMIT")
+    except BaseException:
+        con.execute("ROLLBACK")
+        raise
+    return restored
+
+
+BATCH_COLUMNS = ("batch_id", "kind", "source", "dataset_key", "file_name", "sha256", "rows", "status",
+                 "replaces_batch_id", "loaded_at", "user", "note")
+
+
+def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Every batch, current, retired and removed, newest first."""
+    return con.execute(
+        "SELECT batch_id, kind, source, dataset_key, file_name, sha256, rows, status, replaces_batch_id, "
+        "loaded_at, loaded_by AS user, note FROM batch ORDER BY batch_id DESC"
+    ).df()

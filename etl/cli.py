@@ -1,0 +1,117 @@
+"""`python -m etl`: build, load, list and remove batches. Exit 0 done, 1 refused, 2 usage error."""
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from pathlib import Path
+
+from etl.batches import BatchNotFound, list_batches, remove_batch
+from etl.build import build
+from etl.db import StoreError, open_store
+from etl.demo import DEFAULT_SEED
+from etl.load import KindNotAvailable, load_file
+from etl.loaders import ALL_KINDS
+from etl.output import FORMATS, render
+from etl.paths import resolve_db_path
+from etl.problems import LoadRejected, format_report
+
+
+def _say(lang: str, vi: str, en: str) -> str:
+    return vi if lang == "vi" else en
+
+
+def parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="database file (default: $PAR_DB or data/par.duckdb)")
+    common.add_argument("--lang", choices=("vi", "en"), default=os.environ.get("PAR_LANG", "vi"),
+                        help="language of messages (default vi)")
+    top = argparse.ArgumentParser(prog="python -m etl", description="PAR INDEX store: build, load, batches, remove")
+    commands = top.add_subparsers(dest="command", required=True)
+
+    b = commands.add_parser("build", parents=[common], help="build or rebuild the database from data/")
+    b.add_argument("--no-demo", action="store_true", help="leave out the synthetic demo data")
+    b.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo generator")
+
+    ld = commands.add_parser("load", parents=[common], help="load one file as one batch")
+    ld.add_argument("kind", choices=ALL_KINDS)
+    ld.add_argument("file", type=Path)
+    ld.add_argument("--user", help="who loads (default: $PAR_USER or the OS user)")
+
+    ls = commands.add_parser("batches", parents=[common], help="list batches with their provenance")
+    ls.add_argument("--format", choices=FORMATS, default="table")
+
+    rm = commands.add_parser("remove", parents=[common], help="undo one load")
+    rm.add_argument("batch_id", type=int)
+    return top
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    db = resolve_db_path(args.db)
+    lang = args.lang
+    try:
+        if args.command == "build":
+            return _build(db, args)
+        if args.command == "load":
+            return _load(db, args)
+        if args.command == "batches":
+            with open_store(db, read_only=False) as con:
+                frame = list_batches(con)
+            print(render(frame, args.format))
+            return 0
+        if args.command == "remove":
+            with open_store(db, read_only=False) as con:
+                restored = remove_batch(con, args.batch_id)
+            message = _say(lang, f"Đã gỡ lô {args.batch_id}.", f"Removed batch {args.batch_id}.")
+            if restored:
+                message += _say(lang, f" Lô {restored} trở lại là dữ liệu hiện hành.",
+                                f" Batch {restored} is current again.")
+            print(message)
+            return 0
+    except StoreError as exc:
+        print(_say(lang, f"Lỗi cơ sở dữ liệu: {exc}", f"Database error: {exc}"), file=sys.stderr)
+        return 1
+    except (BatchNotFound, ValueError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
+    return 2
+
+
+def _build(db: Path, args) -> int:
+    def progress(fraction: float, step: str) -> None:
+        print(f"[{fraction:4.0%}] {step}", file=sys.stderr)
+
+    steps = build(db, demo=not args.no_demo, seed=args.seed, progress=progress)
+    demo_rows = sum(steps.get("demo", {}).values())
+    print(_say(args.lang,
+               f"Đã xây dựng {db}: dữ liệu tham chiếu, kết quả công bố"
+               + (f", dữ liệu mô phỏng ({demo_rows} dòng)" if demo_rows else ", không có dữ liệu mô phỏng"),
+               f"Built {db}: reference data, published results"
+               + (f", demo data ({demo_rows} rows)" if demo_rows else ", no demo data")))
+    return 0
+
+
+def _load(db: Path, args) -> int:
+    if not args.file.is_file():
+        print(_say(args.lang, f"Không tìm thấy tệp: {args.file}", f"File not found: {args.file}"), file=sys.stderr)
+        return 2
+    try:
+        result = load_file(db, args.kind, args.file, user=args.user)
+    except KindNotAvailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
+    except LoadRejected as exc:
+        print(format_report(exc.problems, args.lang), file=sys.stderr)
+        errors = sum(p.severity == "error" for p in exc.problems)
+        print(_say(args.lang, f"Từ chối: {errors} lỗi; cơ sở dữ liệu không thay đổi.",
+                   f"Rejected: {errors} error(s); the database is unchanged."), file=sys.stderr)
+        return 1
+    if result.warnings:
+        print(format_report(result.warnings, args.lang), file=sys.stderr)
+    print(_say(args.lang,
+               f"Đã nạp lô {result.batch_id} ({result.kind}): {result.rows} dòng từ {result.file_name}"
+               f", {len(result.warnings)} cảnh báo",
+               f"Loaded batch {result.batch_id} ({result.kind}): {result.rows} rows from {result.file_name}"
+               f", {len(result.warnings)} warning(s)"))
+    return 0

@@ -1,0 +1,71 @@
+"""Loading one file of one kind: read, validate against the store, then write it all or nothing."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from etl.batches import batch_transaction, file_sha256
+from etl.db import first_row, open_store
+from etl.loaders import PLANNED_KINDS, registry
+from etl.problems import LoadRejected, LoadResult, Problem
+from etl.readers import ReadProblem, read_table
+from etl.tabular import Sheet
+
+DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+
+
+class KindNotAvailable(Exception):
+    """The kind is named by the command line but its loader is not part of this version."""
+
+
+def _from_read_problem(exc: ReadProblem) -> Problem:
+    return Problem(exc.file, exc.row, exc.column, exc.value, exc.message_en, exc.message_vi)
+
+
+def load_file(
+    db_path: Path,
+    kind: str,
+    path: Path,
+    *,
+    display_name: str | None = None,
+    source: str = "upload",
+    user: str | None = None,
+    options: dict | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    wait_seconds: float | None = None,
+) -> LoadResult:
+    """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found."""
+    specs = registry()
+    if kind not in specs:
+        if kind in PLANNED_KINDS:
+            raise KindNotAvailable(f"loading '{kind}' ({PLANNED_KINDS[kind]}) is not available in this version yet")
+        raise KindNotAvailable(f"unknown kind '{kind}'; choose one of: {', '.join(sorted(specs))}")
+    spec = specs[kind]
+    options = options or {}
+    name = display_name or Path(path).name
+    expected = [alias for column in spec.columns for alias in column.aliases[:1]]
+    try:
+        table = read_table(path, display_name=name, expected_headers=expected, max_bytes=max_bytes)
+    except ReadProblem as exc:
+        raise LoadRejected([_from_read_problem(exc)]) from exc
+    sheet = Sheet(table, name, spec.columns)
+    if any(p.severity == "error" for p in sheet.problems):
+        raise LoadRejected(sheet.problems)
+    digest = file_sha256(Path(path))
+    with open_store(db_path, read_only=False, wait_seconds=wait_seconds) as con:
+        same = first_row(con, "SELECT batch_id FROM batch WHERE kind = ? AND sha256 = ? AND status = 'current'",
+                         [kind, digest])
+        if same:
+            raise LoadRejected([Problem(
+                name, None, None, None,
+                f"this file was already loaded as batch {same[0]}; remove that batch first to load it again",
+                f"tệp này đã được nạp (lô {same[0]}); hãy gỡ lô đó trước nếu muốn nạp lại")])
+        frames, problems = spec.validate(con, sheet, options)
+        problems = sheet.problems + problems
+        if any(p.severity == "error" for p in problems):
+            raise LoadRejected(problems)
+        with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user,
+                               dataset_key=options.get("dataset_key"), replace=bool(options.get("replace"))) as writer:
+            for table_name, frame in frames.items():
+                writer.insert(table_name, frame)
+        return LoadResult(writer.batch_id, kind, writer.rows, name, [p for p in problems if p.severity == "warning"],
+                          writer.replaced_batch_id)

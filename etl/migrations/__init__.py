@@ -1,0 +1,89 @@
+"""Versioned schema migrations: numbered SQL files applied in order, recorded in schema_version."""
+from __future__ import annotations
+
+import re
+from datetime import datetime, timezone
+from importlib import resources
+from pathlib import Path
+
+import duckdb
+
+_FILE_PATTERN = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
+
+
+def available() -> list[tuple[int, str, str]]:
+    """(version, description, sql) for every migration file shipped, in order."""
+    found = []
+    for entry in resources.files(__package__).iterdir():
+        match = _FILE_PATTERN.match(entry.name)
+        if match:
+            found.append((int(match.group(1)), match.group(2).replace("_", " "), entry.read_text("utf-8")))
+    return sorted(found)
+
+
+def latest_version() -> int:
+    return available()[-1][0]
+
+
+def current_version(con: duckdb.DuckDBPyConnection) -> int:
+    """0 for an empty database, else the highest applied version."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchall()[0][0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchall()[0][0]
+
+
+def check_readable(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> None:
+    """Refuse a database this code cannot read: from a newer schema, or never built."""
+    from etl.db import StoreError  # local import: db imports this module
+
+    version = current_version(con)
+    if version > latest_version():
+        raise StoreError(
+            "too_new",
+            f"Database {path} has schema version {version}, newer than this program "
+            f"(version {latest_version()}). Update the program.",
+            path,
+        )
+    if version == 0:
+        raise StoreError("empty", f"Database {path} is empty. Run: python -m etl build", path)
+    if version < latest_version():
+        # A read-only connection cannot migrate; the next write (any etl command) will.
+        raise StoreError(
+            "old",
+            f"Database {path} has schema version {version}; run any etl command (e.g. python -m etl batches) "
+            "to upgrade it.",
+            path,
+        )
+
+
+def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """Apply every migration newer than the database, each in its own transaction. Returns those applied."""
+    from etl.db import StoreError
+
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version "
+        "(version INTEGER PRIMARY KEY, description VARCHAR NOT NULL, applied_at TIMESTAMP NOT NULL)"
+    )
+    version = current_version(con)
+    if version > latest_version():
+        raise StoreError("too_new", f"Database schema version {version} is newer than this program.")
+    applied = []
+    for number, description, sql in available():
+        if number <= version:
+            continue
+        con.execute("BEGIN TRANSACTION")
+        try:
+            con.execute(sql)
+            con.execute(
+                "INSERT INTO schema_version VALUES (?, ?, ?)",
+                [number, description, datetime.now(timezone.utc).replace(tzinfo=None)],
+            )
+            con.execute("COMMIT")
+        except Exception:
+            con.execute("ROLLBACK")
+            raise
+        applied.append(number)
+    return applied

@@ -1,0 +1,135 @@
+"""Published results from data/reference, loaded as source 'published', one batch per file."""
+from __future__ import annotations
+
+import re
+from datetime import date
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from etl.batches import batch_transaction, file_sha256
+from etl.codesystems import UnitResolver, system_for
+from etl.paths import DATA_DIR
+
+REFERENCE = DATA_DIR / "reference"
+_NUMBER = re.compile(r"^[+-]?\d+(?:[.,]\d+)?$")
+
+
+class PublishedDataError(Exception):
+    """A published reference file names a unit the store does not know."""
+
+
+def parse_number(text: str | None) -> float | None:
+    """'86,98' or '+4.30' -> float; anything else (ranges, '>49', blanks) -> None."""
+    if text is None:
+        return None
+    text = str(text).strip()
+    return float(text.replace(",", ".")) if _NUMBER.match(text) else None
+
+
+def _parse_rank(text: str) -> int | None:
+    return int(text) if str(text).strip().isdigit() else None
+
+
+def _group(text: str) -> str | None:
+    text = str(text).strip()
+    return text[0] if text[:1] in ("A", "B", "C", "D") else None
+
+
+def dataset_key(year: int, level: str, stage: str, source: str) -> str:
+    """The key of one PAR dataset: one current batch per year, level, stage and source."""
+    return f"par:{year}:{level}:{stage}:{source}"
+
+
+def _resolve_all(con, names: pd.Series, level: str, year: int, file_name: str) -> pd.DataFrame:
+    system = system_for(level, year=year)
+    resolver = UnitResolver(con, system, date(year, 12, 31))
+    codes = []
+    for name in names:
+        result = resolver.resolve(name)
+        if result.problem:
+            raise PublishedDataError(f"{file_name}: {result.problem}")
+        codes.append(result.code)
+    return pd.DataFrame({"unit_system": system, "unit_code": codes})
+
+
+def par_totals_frame(con, path: Path, level: str) -> tuple[int, pd.DataFrame]:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    year = int(table["year"].iloc[0])
+    unit_col = "ministry" if level == "ministry" else "province"
+    keys = _resolve_all(con, table[unit_col], level, year, path.name)
+    rank_col = "rank" if level == "ministry" else "rank_of_63"
+    frame = pd.DataFrame({
+        "year": year, "level": level, "stage": "appraised", "framework_id": None,
+        "unit_system": keys["unit_system"], "unit_code": keys["unit_code"],
+        "appraisal": table.get("diem_tham_dinh", pd.Series([None] * len(table))).map(parse_number),
+        "survey": table.get("diem_dieu_tra_xhh", pd.Series([None] * len(table))).map(parse_number),
+        "total": table.get("tong_diem", pd.Series([None] * len(table))).map(parse_number),
+        "index_pct": table["index_value_pct"].map(parse_number),
+        "rank": table[rank_col].map(_parse_rank).astype("Int64"),
+        "rank_basis": table["rank_basis"].replace("", None),
+        "group_code": table.get("group", pd.Series([""] * len(table))).map(_group),
+        "change_pct": table.get("change_vs_prev_year_pct", pd.Series([None] * len(table))).map(parse_number),
+        "note": table["note"].replace("", None), "source_ref": table["source"],
+    })
+    return year, frame
+
+
+def stats_frame(path: Path, dataset: str) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if dataset == "par_region":
+        metric, value, scope = table["region"], table["avg_par_index_pct"], "region"
+    elif dataset == "sipas_national":
+        metric, value, scope = table["metric"], table["value_pct"], "national"
+    else:
+        metric, value, scope = table["metric"], table["value"], table["scope"]
+    return pd.DataFrame({
+        "dataset": dataset, "year": table["year"].astype(int), "scope": scope, "metric": metric,
+        "value_text": value.replace("", None), "value_num": value.map(parse_number),
+        "note": table["note"].replace("", None), "source_ref": table["source"],
+    })
+
+
+def sipas_frame(con, path: Path) -> pd.DataFrame:
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    parts = []
+    for year, rows in table.groupby("year"):
+        keys = _resolve_all(con, rows["province"], "province", int(year), path.name)
+        parts.append(pd.DataFrame({
+            "year": int(year), "unit_system": keys["unit_system"].values, "unit_code": keys["unit_code"].values,
+            "sipas_pct": rows["sipas_pct"].map(parse_number).values,
+            "rank": rows["rank_of_63"].map(_parse_rank).astype("Int64").values,
+            "rank_basis": rows["rank_basis"].replace("", None).values,
+            "change_pct": rows["change_vs_prev_year_pct"].map(parse_number).values,
+            "note": rows["note"].replace("", None).values, "source_ref": rows["source"].values,
+        }))
+    return pd.concat(parts, ignore_index=True)
+
+
+def load_published(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
+    """Load the published PAR INDEX tables, headline figures and SIPAS results. Returns rows per file."""
+    counts = {}
+    for level, pattern in (("ministry", "par_index_ministries_*.csv"), ("province", "par_index_provinces_*.csv")):
+        for path in sorted(REFERENCE.glob(pattern)):
+            year, frame = par_totals_frame(con, path, level)
+            with batch_transaction(con, kind="par-totals", source="published", file_name=path.name,
+                                   sha256=file_sha256(path), user="build",
+                                   dataset_key=dataset_key(year, level, "appraised", "published"),
+                                   note=f"published PAR INDEX {year}, {len(frame)} units listed") as writer:
+                writer.insert("par_total", frame)
+                counts[path.name] = writer.rows
+    for name, dataset in (("par_index_national_summary.csv", "par_national"),
+                          ("par_index_regions_2022_2024.csv", "par_region"),
+                          ("sipas_national_summary.csv", "sipas_national")):
+        path = REFERENCE / name
+        with batch_transaction(con, kind="published-stats", source="published", file_name=name,
+                               sha256=file_sha256(path), user="build") as writer:
+            writer.insert("published_stat", stats_frame(path, dataset))
+            counts[name] = writer.rows
+    path = REFERENCE / "sipas_provinces_2021_2024.csv"
+    with batch_transaction(con, kind="published-sipas", source="published", file_name=path.name,
+                           sha256=file_sha256(path), user="build") as writer:
+        writer.insert("published_sipas", sipas_frame(con, path))
+        counts[path.name] = writer.rows
+    return counts

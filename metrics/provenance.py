@@ -1,0 +1,52 @@
+"""What the store holds and where it came from: batches, frameworks and instruments for display."""
+from __future__ import annotations
+
+import duckdb
+import pandas as pd
+
+from etl.batches import list_batches
+
+
+def batches(con: duckdb.DuckDBPyConnection, include_inactive: bool = False) -> pd.DataFrame:
+    """Batches with provenance, newest first; current only unless `include_inactive`."""
+    frame = list_batches(con)
+    return frame if include_inactive else frame[frame["status"] == "current"].reset_index(drop=True)
+
+
+def frameworks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    return con.execute("SELECT * EXCLUDE (batch_id) FROM framework ORDER BY level DESC, first_year").df()
+
+
+def framework_fields(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
+    """Fields with their maximum points split into appraisal and survey, and their number of criteria."""
+    return con.execute(
+        """
+        SELECT f.field_code, f.name_vi, f.name_en, f.max_points,
+               sum(CASE WHEN c.component = 'appraisal' THEN c.max_points ELSE 0 END) AS appraisal_max,
+               sum(CASE WHEN c.component = 'survey' THEN c.max_points ELSE 0 END) AS survey_max,
+               count(c.criterion_code) AS criteria
+        FROM framework_field f
+        LEFT JOIN framework_criterion c ON c.framework_id = f.framework_id AND c.field_code = f.field_code
+        WHERE f.framework_id = ?
+        GROUP BY ALL ORDER BY min(f.position)
+        """, [framework_id]).df()
+
+
+def framework_bands(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
+    return con.execute("SELECT group_code, min_index, label_vi, label_en FROM framework_band WHERE framework_id = ? "
+                       "ORDER BY min_index DESC", [framework_id]).df()
+
+
+def instruments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """Each survey instrument with its dimensions and item counts."""
+    return con.execute(
+        """
+        SELECT i.instrument_id, i.survey, i.form, i.title_vi, i.title_en, i.method, i.scale_min, i.scale_max,
+               i.na_code, count(DISTINCT it.item_code) AS items,
+               string_agg(DISTINCT d.name_vi, '; ') AS dimensions_vi,
+               string_agg(DISTINCT d.name_en, '; ') AS dimensions_en
+        FROM instrument i
+        JOIN instrument_item it USING (instrument_id)
+        JOIN instrument_dimension d ON d.instrument_id = i.instrument_id AND d.dimension_code = it.dimension_code
+        GROUP BY ALL ORDER BY i.instrument_id
+        """).df()

@@ -1,0 +1,124 @@
+"""Every page under AppTest, in both languages, on the demo database; shell behaviour and store states."""
+from pathlib import Path
+
+import duckdb
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT
+
+APP = str(PROJECT / "app.py")
+PAGES = ["pages/overview_page.py", "pages/units_page.py", "pages/data_page.py", "pages/method_page.py"]
+LANG_PARAM = {"vi": "Tiếng Việt", "en": "English"}
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches():
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+def app(db: Path, monkeypatch, **params) -> AppTest:
+    monkeypatch.setenv("PAR_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    parts = [e.value for e in at.title] + [e.value for e in at.caption] + [e.value for e in at.warning]
+    parts += [e.value for e in at.info] + [e.value for e in at.error] + [e.value for e in at.markdown]
+    parts += [m.label + " " + m.value for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, lang):
+    at = app(demo_db_master, monkeypatch, lang=LANG_PARAM[lang])
+    if page != PAGES[0]:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title, "every page has a title"
+    expected_title = {"vi": ["Tổng quan", "Đơn vị hành chính", "Dữ liệu và nguồn", "Phương pháp"],
+                      "en": ["overview", "Administrative units", "Data and sources", "Method"]}[lang][PAGES.index(page)]
+    assert expected_title in at.title[0].value
+
+
+def test_overview_defaults_to_the_latest_year_and_marks_demo(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch)
+    assert at.title[0].value == "Tổng quan Chỉ số CCHC 2025: Tỉnh, thành phố"
+    assert any("DỮ LIỆU MÔ PHỎNG" in w.value for w in at.warning)
+    assert any("mô phỏng" in w.value for w in at.sidebar.warning)
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Số đơn vị có điểm"] == "34"
+
+
+@pytest.mark.parametrize("lang, average", [("vi", "84,38 %"), ("en", "84.38 %")])
+def test_published_ministries_2023_from_a_link(demo_db_master, monkeypatch, lang, average):
+    at = app(demo_db_master, monkeypatch, lang=LANG_PARAM[lang], level="ministry", year="2023")
+    assert "2023" in at.title[0].value
+    metrics = {m.label: m.value for m in at.metric}
+    assert average in metrics.values()
+    assert not any("MÔ PHỎNG" in w.value or "DEMO" in w.value for w in at.warning), "published view is not demo"
+    top = at.dataframe[0].value
+    assert top.iloc[:, 1].tolist() == (["Bộ Tư pháp", "Ngân hàng Nhà nước Việt Nam", "Bộ Tài chính"] if lang == "vi"
+                                       else ["Ministry of Justice", "State Bank of Vietnam", "Ministry of Finance"])
+
+
+def test_choosing_demo_for_a_published_year_marks_it(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, level="ministry", year="2023", source="demo")
+    assert any("DỮ LIỆU MÔ PHỎNG" in w.value for w in at.warning)
+
+
+def test_filters_survive_a_page_switch_and_a_language_switch(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch)
+    at.selectbox(key="level.vi").select("ministry").run()
+    assert "Bộ, cơ quan ngang bộ" in at.title[0].value
+    assert at.query_params["level"] == ["ministry"] or at.query_params["level"] == "ministry"
+    at.switch_page(PAGES[1]).run()
+    at.switch_page(PAGES[0]).run()
+    assert "Bộ, cơ quan ngang bộ" in at.title[0].value
+    at.button_group[0].set_value("en").run()
+    assert at.title[0].value.endswith("Ministries")
+
+
+def test_units_page_finds_names_without_diacritics(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, system="vn63")
+    at.switch_page(PAGES[1]).run()
+    at.text_input(key="q").input("thua thien").run()
+    table = at.dataframe[0].value
+    assert table.iloc[:, 1].tolist() == ["Thừa Thiên Huế"]
+
+
+def test_missing_database_is_explained(tmp_path, monkeypatch):
+    at = app(tmp_path / "none.duckdb", monkeypatch)
+    assert not at.exception
+    assert "python -m etl build" in at.error[0].value
+
+
+def test_empty_database_is_explained(tmp_path, monkeypatch):
+    duckdb.connect(str(tmp_path / "empty.duckdb")).close()
+    at = app(tmp_path / "empty.duckdb", monkeypatch)
+    assert not at.exception and "trống" in at.error[0].value
+
+
+def test_newer_schema_is_explained(demo_db, monkeypatch):
+    con = duckdb.connect(str(demo_db))
+    con.execute("INSERT INTO schema_version VALUES (999, 'future', now())")
+    con.close()
+    at = app(demo_db, monkeypatch, lang="English")
+    assert not at.exception and "newer version" in at.error[0].value
+
+
+def test_published_only_database_needs_no_demo(tmp_path, monkeypatch):
+    from etl.build import build
+    path = tmp_path / "nodemo.duckdb"
+    build(path, demo=False)
+    at = app(path, monkeypatch)
+    assert not at.exception
+    assert "2024" in at.title[0].value               # latest published province year
+    assert not any("MÔ PHỎNG" in w.value for w in at.warning)

@@ -1,0 +1,79 @@
+"""Shared fixtures: stores built the production way, in memory or in a temporary file."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.build import build
+from etl.migrations import migrate
+from etl.published import load_published
+from etl.reference import load_reference
+
+PROJECT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def empty_store() -> duckdb.DuckDBPyConnection:
+    """An in-memory database with the production schema and nothing else."""
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    yield con
+    con.close()
+
+
+def _reference_connection() -> duckdb.DuckDBPyConnection:
+    con = duckdb.connect(":memory:")
+    migrate(con)
+    load_reference(con)
+    load_published(con)
+    return con
+
+
+@pytest.fixture(scope="session")
+def reference_store() -> duckdb.DuckDBPyConnection:
+    """Schema plus reference data and published results, as `etl build --no-demo` loads them.
+
+    Shared by the whole session: tests must only read it (use `writable_store` to write).
+    """
+    con = _reference_connection()
+    yield con
+    con.close()
+
+
+@pytest.fixture
+def writable_store() -> duckdb.DuckDBPyConnection:
+    """A private in-memory store with reference data and published results, free to write."""
+    con = _reference_connection()
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="session")
+def demo_db_master(tmp_path_factory) -> Path:
+    """One demo database per test session (built as `python -m etl build` does); copy before writing."""
+    path = tmp_path_factory.mktemp("demo") / "par.duckdb"
+    build(path, demo=True)
+    return path
+
+
+@pytest.fixture
+def demo_db(demo_db_master, tmp_path) -> Path:
+    """A private, writable copy of the demo database."""
+    path = tmp_path / "par.duckdb"
+    shutil.copy(demo_db_master, path)
+    return path
+
+
+def table_fingerprint(path: Path) -> dict[str, tuple]:
+    """Row count and an order-independent checksum of every table, to prove a refused load changed nothing."""
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        tables = [r[0] for r in con.execute(
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' ORDER BY 1").fetchall()]
+        return {t: con.execute(f'SELECT count(*), coalesce(sum(hash(x)), 0) FROM "{t}" x').fetchall()[0]
+                for t in tables}
+    finally:
+        con.close()

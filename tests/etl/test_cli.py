@@ -1,0 +1,124 @@
+"""`python -m etl` as scripts use it: exit codes, summary lines, error reports, formats."""
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import PROJECT, table_fingerprint
+
+GOOD = "Số đề án,Ngày báo cáo,Trạng thái,Tỷ lệ hoàn thành,Số quyết định,Ngày quyết định,Ghi chú\n" \
+       "3,15/11/2026,Đang triển khai,\"55,5\",,,đúng tiến độ\n" \
+       "8,2026-11-20,Đang nghiên cứu,20,,,\n"
+BAD = "Số đề án,Ngày báo cáo,Trạng thái,Tỷ lệ hoàn thành\n" \
+      "3,15/11/2026,Đang triển khai,55\n" \
+      "17,31/02/2026,xong rồi,120\n"
+
+
+def etl(*args, env=None):
+    return subprocess.run([sys.executable, "-m", "etl", *args], cwd=PROJECT, capture_output=True, text=True,
+                          env=env, timeout=120)
+
+
+def write(tmp_path: Path, name: str, text: str, encoding="utf-8") -> Path:
+    path = tmp_path / name
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def test_load_prints_one_summary_line_naming_the_batch(demo_db, tmp_path):
+    result = etl("load", "projects", str(write(tmp_path, "tien_do.csv", GOOD)), "--db", str(demo_db), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Loaded batch ") and "2 rows from tien_do.csv" in lines[0]
+    batch_id = int(lines[0].split()[2])
+    listed = json.loads(etl("batches", "--db", str(demo_db), "--format", "json").stdout)
+    mine = next(b for b in listed if b["batch_id"] == batch_id)
+    assert (mine["kind"], mine["source"], mine["rows"], mine["status"]) == ("projects", "upload", 2, "current")
+    assert len(mine["sha256"]) == 64
+
+
+def test_rejected_load_reports_every_problem_and_changes_nothing(demo_db, tmp_path):
+    before = table_fingerprint(demo_db)
+    result = etl("load", "projects", str(write(tmp_path, "sai.csv", BAD)), "--db", str(demo_db), "--lang", "en")
+    assert result.returncode == 1
+    report = result.stderr
+    assert "sai.csv, row 3, column Số đề án [17]" in report
+    assert "row 3, column Ngày báo cáo [31/02/2026]" in report
+    assert "row 3, column Trạng thái [xong rồi]" in report
+    assert "row 3, column Tỷ lệ hoàn thành [120]" in report
+    assert "the database is unchanged" in report
+    assert table_fingerprint(demo_db) == before
+
+
+def test_vietnamese_is_the_default_language_of_messages(demo_db, tmp_path):
+    result = etl("load", "projects", str(write(tmp_path, "sai.csv", BAD)), "--db", str(demo_db))
+    assert result.returncode == 1 and "dòng 3" in result.stderr and "không thay đổi" in result.stderr
+
+
+def test_same_file_twice_is_refused_until_its_batch_is_removed(demo_db, tmp_path):
+    path = write(tmp_path, "a.csv", GOOD)
+    first = etl("load", "projects", str(path), "--db", str(demo_db), "--lang", "en")
+    batch_id = first.stdout.split()[2]
+    again = etl("load", "projects", str(path), "--db", str(demo_db), "--lang", "en")
+    assert again.returncode == 1 and f"already loaded as batch {batch_id}" in again.stderr
+    removed = etl("remove", batch_id, "--db", str(demo_db), "--lang", "en")
+    assert removed.returncode == 0 and f"Removed batch {batch_id}" in removed.stdout
+    assert etl("load", "projects", str(path), "--db", str(demo_db)).returncode == 0
+
+
+def test_excel_exports_in_other_encodings_load(demo_db, tmp_path):
+    text = GOOD.replace(",", "\t").replace('"55\t5"', "55,5")
+    path = write(tmp_path, "unicode.txt", text, encoding="utf-16")
+    result = etl("load", "projects", str(path), "--db", str(demo_db), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+
+
+def test_usage_errors_exit_2(demo_db, tmp_path):
+    assert etl("load", "nonsense", "x.csv", "--db", str(demo_db)).returncode == 2
+    assert etl("load", "projects", str(tmp_path / "missing.csv"), "--db", str(demo_db)).returncode == 2
+    planned = etl("load", "sipas", str(write(tmp_path, "s.csv", GOOD)), "--db", str(demo_db), "--lang", "en")
+    assert planned.returncode == 2 and "not available in this version" in planned.stderr
+    assert etl("frobnicate").returncode == 2
+
+
+def test_batches_formats_have_the_documented_columns(demo_db):
+    required = {"batch_id", "kind", "source", "file_name", "sha256", "rows", "status", "loaded_at", "user"}
+    rows = json.loads(etl("batches", "--db", str(demo_db), "--format", "json").stdout)
+    assert required <= set(rows[0])
+    header = etl("batches", "--db", str(demo_db), "--format", "csv").stdout.splitlines()[0].split(",")
+    assert required <= set(header)
+    table = etl("batches", "--db", str(demo_db)).stdout.splitlines()[0]
+    assert all(column in table for column in required)
+
+
+def test_remove_unknown_batch_fails_cleanly(demo_db):
+    result = etl("remove", "99999", "--db", str(demo_db))
+    assert result.returncode == 1 and "99999" in result.stderr
+
+
+def test_build_without_demo_and_the_par_db_variable(tmp_path):
+    path = tmp_path / "nodemo.duckdb"
+    result = etl("build", "--no-demo", "--db", str(path), "--lang", "en")
+    assert result.returncode == 0 and "no demo data" in result.stdout
+    env = {**__import__("os").environ, "PAR_DB": str(path)}
+    rows = json.loads(etl("batches", "--format", "json", env=env).stdout)
+    assert {r["source"] for r in rows} == {"reference", "published"}
+
+
+def test_busy_database_is_reported_not_hung(demo_db, tmp_path):
+    """A load while another process holds the write lock waits briefly, then says the database is busy."""
+    holder = subprocess.Popen([sys.executable, "-c",
+                               "import duckdb,sys,time; c=duckdb.connect(sys.argv[1]); print('ready', flush=True); "
+                               "time.sleep(30)", str(demo_db)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        env = {**__import__("os").environ, "PAR_DB_WAIT": "1"}
+        result = etl("load", "projects", str(write(tmp_path, "a.csv", GOOD)), "--db", str(demo_db), "--lang", "en",
+                     env=env)
+    finally:
+        holder.kill()
+        holder.wait()
+    assert result.returncode == 1
+    assert "busy" in result.stderr

@@ -1,0 +1,38 @@
+import json
+import subprocess
+import sys
+
+from tests.conftest import PROJECT
+
+
+def metrics(*args):
+    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=PROJECT, capture_output=True, text=True,
+                          timeout=120)
+
+
+def test_units_lists_every_system_with_lineage(demo_db_master):
+    rows = json.loads(metrics("units", "--db", str(demo_db_master), "--format", "json").stdout)
+    assert set(rows[0]) == {"code_system", "code", "name", "kind", "region", "successors", "predecessors"}
+    by_key = {f"{r['code_system']}:{r['code']}": r for r in rows}
+    assert len([k for k in by_key if k.startswith("vn63:")]) == 63
+    assert by_key["vn63:80"]["name"] == "Long An" and by_key["vn63:80"]["successors"] == "vn34:80"
+    assert by_key["vn34:80"]["name"] == "Tây Ninh" and by_key["vn34:80"]["predecessors"] == "vn63:72; vn63:80"
+    assert by_key["ministry-2021:BKHDT"]["successors"] == "ministry-2025:BTC"
+
+
+def test_units_filtered_by_system_as_csv(demo_db_master):
+    out = metrics("units", "--db", str(demo_db_master), "--system", "vn34", "--format", "csv").stdout.splitlines()
+    assert out[0] == "code_system,code,name,kind,region,successors,predecessors"
+    assert len(out) == 1 + 34 and all(line.startswith("vn34,") for line in out[1:])
+
+
+def test_overview_prints_the_page_figures(demo_db_master):
+    rows = json.loads(metrics("overview", "--db", str(demo_db_master), "--level", "ministry", "--year", "2023",
+                              "--format", "json").stdout)
+    figures = {r["figure"]: r["value"] for r in rows}
+    assert figures["source"] == "published" and figures["average_index"] == "84.38"
+
+
+def test_missing_database_is_a_clear_error(tmp_path):
+    result = metrics("units", "--db", str(tmp_path / "none.duckdb"))
+    assert result.returncode == 1 and "python -m etl build" in result.stderr

@@ -1,0 +1,83 @@
+"""PAR INDEX metrics against hand-computed and published values."""
+import pandas as pd
+import pytest
+
+from metrics.overview import build_overview
+from metrics.par_index import (assign_group, available_datasets, pick_source, rank_with_ties, unit_results,
+                               year_change)
+
+BANDS = pd.DataFrame({"group_code": ["A", "B", "C", "D"], "min_index": [90.0, 80.0, 70.0, 0.0]})
+
+
+def test_ties_share_a_rank_and_the_next_skips():
+    index = pd.Series([91.2, 88.004, 88.0, 87.999, 70.0])
+    # 88.004 and 88.0 are equal at the published precision (88.00); 87.999 rounds to 88.00 too.
+    assert rank_with_ties(index).tolist() == [1, 2, 2, 2, 5]
+    assert rank_with_ties(pd.Series([90.0, 85.0, 85.0, 80.0])).tolist() == [1, 2, 2, 4]
+
+
+def test_groups_follow_the_bands_inclusively():
+    index = pd.Series([90.0, 89.999, 80.0, 79.99, 70.0, 69.99, None])
+    # 89.999 shows as 90.00 at the published precision, so it is compared as 90.00.
+    assert assign_group(index, BANDS).tolist() == ["A", "A", "B", "C", "C", "D", None]
+
+
+def test_published_ministries_2023_ranks_and_average(reference_store):
+    results = unit_results(reference_store, "ministry", 2023, "published")
+    published = pd.read_csv("data/reference/par_index_ministries_2023.csv", dtype=str)
+    assert len(results) == 17
+    assert results["rank"].tolist() == published["rank"].astype(int).tolist()
+    assert [round(v * 100) for v in results["total"]] == [round(float(v) * 100) for v in published["tong_diem"]]
+    # Computing the ranks from the published totals gives the published ranks.
+    assert rank_with_ties(results["index"]).tolist() == results["rank"].tolist()
+    view = build_overview(reference_store, "ministry", 2023)
+    assert view.source == "published" and view.average == 84.38 and view.complete
+    assert view.top["code"].tolist() == ["BTP", "NHNN", "BTC"]
+    assert view.bottom["code"].tolist() == ["BCT", "BNG", "BYT"]
+    assert dict(zip(view.groups["group_code"], view.groups["units"])) == {"A": 0, "B": 14, "C": 3, "D": 0}
+
+
+def test_partial_published_table_says_what_it_covers(reference_store):
+    view = build_overview(reference_store, "province", 2023)
+    assert (view.units_with_value, view.units_total, view.complete) == (15, 63, False)
+    assert view.published_average["value"] == 86.98
+    assert view.top["name_vi"].tolist() == ["Quảng Ninh", "Hải Phòng", "Hà Nội"]
+    assert view.bottom["rank"].tolist() == [63, 62, 61]
+
+
+def test_change_uses_the_same_source_and_flags_framework_changes(reference_store):
+    change = year_change(reference_store, "province", 2024, "published")
+    hai_phong = change[change["code"] == "31"].iloc[0]
+    assert hai_phong["delta_index"] == pytest.approx(4.30)   # published as "+4.30"
+    assert hai_phong["delta_rank"] == 1                       # "up 1 place"
+    assert bool(hai_phong["framework_changed"])               # 2024 has a new criteria set
+
+
+def test_default_source_prefers_upload_then_published_then_demo():
+    datasets = pd.DataFrame({"year": [2023, 2023, 2024], "source": ["demo", "published", "demo"]})
+    assert pick_source(datasets, 2023) == "published"
+    assert pick_source(datasets, 2023, "demo") == "demo"
+    assert pick_source(datasets, 2024, "published") == "demo"
+    assert pick_source(datasets, 2030) is None
+    with_upload = pd.concat([datasets, pd.DataFrame({"year": [2023], "source": ["upload"]})])
+    assert pick_source(with_upload, 2023) == "upload"
+
+
+def test_index_from_criterion_points(demo_db_master):
+    import duckdb
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    results = unit_results(con, "province", 2025, "demo")
+    assert len(results) == 34 and results["complete"].all()
+    hand = con.execute(
+        "SELECT unit_code, sum(points) FROM par_score WHERE year = 2025 AND level = 'province' "
+        "AND stage = 'appraised' GROUP BY 1").fetchall()
+    # The 2024+ framework has 100 maximum points, so index = total points.
+    assert dict(zip(results["code"], results["index"].round(6))) == {c: round(v, 6) for c, v in hand}
+    change = year_change(con, "province", 2025, "demo")
+    # Only provinces the merger left whole are compared with 2024 (relation 'continued').
+    whole = {r[0] for r in con.execute("SELECT to_code FROM unit_lineage WHERE relation = 'continued' "
+                                        "AND to_system = 'vn34'").fetchall()}
+    assert set(change.loc[change["delta_index"].notna(), "code"]) == whole
+    datasets = available_datasets(con, "province")
+    assert set(datasets.loc[datasets["year"] == 2025, "source"]) == {"demo"}
+    con.close()

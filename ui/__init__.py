@@ -1,0 +1,1 @@
+"""Shared UI pieces: strings, number formats, filters, provenance markers, figure builders."""

@@ -1,0 +1,84 @@
+"""The app's access to the store: a read-only connection per operation, results cached per database state."""
+from __future__ import annotations
+
+import importlib
+from pathlib import Path
+from typing import Any, Callable
+
+import streamlit as st
+
+from etl.db import StoreError, open_store
+from etl.paths import resolve_db_path
+from ui.i18n import t
+
+
+def db_path() -> Path:
+    return resolve_db_path(None)
+
+
+def _stamp(path: Path) -> tuple:
+    """Changes whenever the database file (or its write-ahead log) changes, so caches follow loads."""
+    parts = []
+    for p in (path, path.with_name(path.name + ".wal")):
+        try:
+            stat = p.stat()
+            parts.append((stat.st_mtime_ns, stat.st_size))
+        except FileNotFoundError:
+            parts.append(None)
+    return tuple(parts)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _cached_call(target: str, db: str, stamp: tuple, args: tuple, kwargs: tuple) -> Any:
+    module_name, func_name = target.rsplit(".", 1)
+    func = getattr(importlib.import_module(module_name), func_name)
+    with open_store(Path(db), read_only=True, wait_seconds=5.0) as con:
+        return func(con, *args, **dict(kwargs))
+
+
+def fetch(func: Callable, *args, **kwargs) -> Any:
+    """Call a metrics function `func(con, *args, **kwargs)` on a short-lived read-only connection, cached."""
+    path = db_path()
+    try:
+        return _cached_call(f"{func.__module__}.{func.__qualname__}", str(path), _stamp(path), args,
+                            tuple(sorted(kwargs.items())))
+    except StoreError as exc:
+        stop_with_store_error(exc, st.session_state.get("lang", "vi"))
+
+
+def ensure_database(lang: str) -> None:
+    """Build the default database on first start, with a progress bar; explain, never trace back, otherwise."""
+    path = db_path()
+    if not path.exists() and _may_build(path):
+        from etl.build import build  # only etl writes; the app asks it to
+
+        bar = st.progress(0.0, text=t("store.building", lang))
+
+        def progress(fraction: float, step: str) -> None:
+            bar.progress(min(fraction, 1.0), text=f"{t('store.building', lang)} ({step})")
+
+        try:
+            build(path, progress=progress)
+        except StoreError as exc:
+            stop_with_store_error(exc, lang)
+        bar.empty()
+        st.toast(t("store.built", lang))
+    try:
+        with open_store(path, read_only=True, wait_seconds=5.0):
+            pass
+    except StoreError as exc:
+        stop_with_store_error(exc, lang)
+
+
+def _may_build(path: Path) -> bool:
+    """Only the default database under data/ is built automatically; a PAR_DB elsewhere must exist."""
+    from etl.paths import DEFAULT_DB
+
+    return path.resolve() == DEFAULT_DB.resolve()
+
+
+def stop_with_store_error(exc: StoreError, lang: str) -> None:
+    key = {"missing": "store.missing", "empty": "store.empty", "too_new": "store.too_new",
+           "busy": "store.busy", "old": "store.old"}.get(exc.code)
+    st.error(t(key, lang, path=str(exc.path or db_path())) if key else str(exc))
+    st.stop()
