@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import importlib
+import threading
 from pathlib import Path
 from typing import Any, Callable
 
@@ -46,28 +47,43 @@ def fetch(func: Callable, *args, **kwargs) -> Any:
         stop_with_store_error(exc, st.session_state.get("lang", "vi"))
 
 
+_BUILD_LOCK = threading.Lock()  # sessions arriving together must not build the same file twice
+
+
 def ensure_database(lang: str) -> None:
-    """Build the default database on first start, with a progress bar; explain, never trace back, otherwise."""
+    """Build the default database on first start (with a progress bar) and upgrade an older schema.
+
+    Anything else wrong with the store is explained on the page, never shown as a traceback.
+    """
     path = db_path()
     if not path.exists() and _may_build(path):
-        from etl.build import build  # only etl writes; the app asks it to
-
-        bar = st.progress(0.0, text=t("store.building", lang))
-
-        def progress(fraction: float, step: str) -> None:
-            bar.progress(min(fraction, 1.0), text=f"{t('store.building', lang)} ({step})")
-
-        try:
-            build(path, progress=progress)
-        except StoreError as exc:
-            stop_with_store_error(exc, lang)
-        bar.empty()
-        st.toast(t("store.built", lang))
+        with _BUILD_LOCK:
+            if not path.exists():
+                _build_with_progress(path, lang)
     try:
         with open_store(path, read_only=True, wait_seconds=5.0):
             pass
     except StoreError as exc:
-        stop_with_store_error(exc, lang)
+        if exc.code != "old":
+            stop_with_store_error(exc, lang)
+        try:
+            with open_store(path, read_only=False, wait_seconds=5.0):
+                pass  # opening for writing applies the pending migrations (etl does the writing)
+        except StoreError as again:
+            stop_with_store_error(again, lang)
+
+
+def _build_with_progress(path: Path, lang: str) -> None:
+    from etl.build import build  # only etl writes; the app asks it to
+
+    bar = st.progress(0.0, text=t("store.building", lang))
+
+    def progress(fraction: float, step: str) -> None:
+        bar.progress(min(fraction, 1.0), text=f"{t('store.building', lang)} ({step})")
+
+    build(path, progress=progress)
+    bar.empty()
+    st.toast(t("store.built", lang))
 
 
 def _may_build(path: Path) -> bool:

@@ -122,3 +122,29 @@ def test_published_only_database_needs_no_demo(tmp_path, monkeypatch):
     assert not at.exception
     assert "2024" in at.title[0].value               # latest published province year
     assert not any("MÔ PHỎNG" in w.value for w in at.warning)
+
+
+def test_older_schema_is_upgraded_on_open(demo_db, monkeypatch):
+    from etl import migrations
+    newer = migrations.available() + [(2, "test upgrade", "CREATE TABLE upgrade_marker (x INTEGER);")]
+    monkeypatch.setattr(migrations, "available", lambda: newer)
+    at = app(demo_db, monkeypatch)
+    assert not at.exception and not at.error
+    con = duckdb.connect(str(demo_db), read_only=True)
+    assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == 2
+    con.close()
+
+
+def test_first_start_builds_the_default_database(tmp_path, monkeypatch):
+    """With no database at the default path, the app builds it from data/ and then shows the overview."""
+    import etl.paths
+    import ui.store
+    target = tmp_path / "par.duckdb"
+    monkeypatch.delenv("PAR_DB", raising=False)
+    monkeypatch.setattr(etl.paths, "DEFAULT_DB", target)
+    monkeypatch.setattr(ui.store, "db_path", lambda: target)
+    monkeypatch.setattr("ui.store._may_build", lambda path: path == target)
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert target.exists()
+    assert "Tổng quan Chỉ số CCHC 2025" in at.title[0].value
