@@ -20,7 +20,7 @@ SOURCES = ("published", "demo", "upload", "reference")
 DATA_TABLES = (
     "unit", "unit_name", "unit_lineage", "framework", "framework_band", "framework_field",
     "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
-    "par_score", "par_total", "survey_respondent", "survey_answer", "facility",
+    "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
     "national_project", "project_update", "par_plan", "plan_report", "published_stat", "published_sipas",
 )
 

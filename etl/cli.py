@@ -11,7 +11,7 @@ from etl.build import build
 from etl.db import StoreError, open_store
 from etl.demo import DEFAULT_SEED
 from etl.load import KindNotAvailable, load_file
-from etl.loaders import ALL_KINDS
+from etl.loaders import ALL_KINDS, OptionError
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from etl.problems import LoadRejected, format_report
@@ -37,6 +37,16 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("kind", choices=ALL_KINDS)
     ld.add_argument("file", type=Path)
     ld.add_argument("--user", help="who loads (default: $PAR_USER or the OS user)")
+    ld.add_argument("--sheet", help="Excel sheet name or 0-based number (default: the first)")
+    par = ld.add_argument_group("PAR INDEX (par-scores, par-totals)")
+    par.add_argument("--year", type=int, help="year assessed")
+    par.add_argument("--level", choices=("province", "ministry", "department", "district", "commune"))
+    par.add_argument("--parent", help="SYSTEM:CODE of the province or ministry whose own units these are")
+    par.add_argument("--framework", help="criteria framework id (default: the one in force for the year)")
+    par.add_argument("--stage", choices=("appraised", "self"), help="appraised (default) or self-assessment")
+    par.add_argument("--allow-incomplete", action="store_true", help="accept units with missing criteria")
+    par.add_argument("--create-units", action="store_true", help="register unknown local units from the file")
+    par.add_argument("--replace", action="store_true", help="replace the current uploaded dataset of that key")
 
     ls = commands.add_parser("batches", parents=[common], help="list batches with their provenance")
     ls.add_argument("--format", choices=FORMATS, default="table")
@@ -96,10 +106,14 @@ def _load(db: Path, args) -> int:
     if not args.file.is_file():
         print(_say(args.lang, f"Không tìm thấy tệp: {args.file}", f"File not found: {args.file}"), file=sys.stderr)
         return 2
+    options = {name: getattr(args, name) for name in ("year", "level", "parent", "framework", "stage",
+                                                      "allow_incomplete", "create_units", "replace")}
+    if args.sheet is not None:
+        options["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
     try:
-        result = load_file(db, args.kind, args.file, user=args.user)
-    except KindNotAvailable as exc:
-        print(str(exc), file=sys.stderr)
+        result = load_file(db, args.kind, args.file, user=args.user, options=options)
+    except (KindNotAvailable, OptionError) as exc:
+        print(_say(args.lang, f"Lỗi cú pháp lệnh: {exc}", f"Usage error: {exc}"), file=sys.stderr)
         return 2
     except LoadRejected as exc:
         print(format_report(exc.problems, args.lang), file=sys.stderr)
@@ -107,6 +121,9 @@ def _load(db: Path, args) -> int:
         print(_say(args.lang, f"Từ chối: {errors} lỗi; cơ sở dữ liệu không thay đổi.",
                    f"Rejected: {errors} error(s); the database is unchanged."), file=sys.stderr)
         return 1
+    if result.replaced_batch_id:
+        print(_say(args.lang, f"Lô {result.replaced_batch_id} được thay thế (vẫn lưu, khôi phục được).",
+                   f"Batch {result.replaced_batch_id} replaced (kept; restorable)."), file=sys.stderr)
     if result.warnings:
         print(format_report(result.warnings, args.lang), file=sys.stderr)
     print(_say(args.lang,

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from etl.batches import batch_transaction, file_sha256
+from etl.batches import DatasetExists, batch_transaction, file_sha256
 from etl.db import first_row, open_store
 from etl.loaders import PLANNED_KINDS, registry
 from etl.problems import LoadRejected, LoadResult, Problem
@@ -11,6 +11,8 @@ from etl.readers import ReadProblem, read_table
 from etl.tabular import Sheet
 
 DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+# Rows written beside the data that do not count as the batch's rows (units a load creates, field indices).
+UNCOUNTED_TABLES = {"unit", "unit_name", "par_field_index"}
 
 
 class KindNotAvailable(Exception):
@@ -33,25 +35,27 @@ def load_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     wait_seconds: float | None = None,
 ) -> LoadResult:
-    """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found."""
+    """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found,
+    OptionError for options that do not fit the kind, KindNotAvailable for an unknown kind."""
     specs = registry()
     if kind not in specs:
         if kind in PLANNED_KINDS:
             raise KindNotAvailable(f"loading '{kind}' ({PLANNED_KINDS[kind]}) is not available in this version yet")
         raise KindNotAvailable(f"unknown kind '{kind}'; choose one of: {', '.join(sorted(specs))}")
     spec = specs[kind]
-    options = options or {}
+    options = spec.check_options(dict(options or {}))
     name = display_name or Path(path).name
     expected = [alias for column in spec.columns for alias in column.aliases[:1]]
     try:
-        table = read_table(path, display_name=name, expected_headers=expected, max_bytes=max_bytes)
+        table = read_table(path, display_name=name, expected_headers=expected, max_bytes=max_bytes,
+                           sheet=options.get("sheet"))
     except ReadProblem as exc:
         raise LoadRejected([_from_read_problem(exc)]) from exc
-    sheet = Sheet(table, name, spec.columns)
-    if any(p.severity == "error" for p in sheet.problems):
-        raise LoadRejected(sheet.problems)
     digest = file_sha256(Path(path))
     with open_store(db_path, read_only=False, wait_seconds=wait_seconds) as con:
+        sheet = Sheet(table, name, spec.columns, spec.dynamic(con, options) if spec.dynamic else None)
+        if any(p.severity == "error" for p in sheet.problems):
+            raise LoadRejected(sheet.problems)
         same = first_row(con, "SELECT batch_id FROM batch WHERE kind = ? AND sha256 = ? AND status = 'current'",
                          [kind, digest])
         if same:
@@ -63,9 +67,18 @@ def load_file(
         problems = sheet.problems + problems
         if any(p.severity == "error" for p in problems):
             raise LoadRejected(problems)
-        with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user,
-                               dataset_key=options.get("dataset_key"), replace=bool(options.get("replace"))) as writer:
-            for table_name, frame in frames.items():
-                writer.insert(table_name, frame)
+        key = spec.dataset_key({**options, "source": source})
+        try:
+            with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user,
+                                   dataset_key=key, replace=bool(options.get("replace"))) as writer:
+                for table_name, frame in frames.items():
+                    writer.insert(table_name, frame, count=table_name not in UNCOUNTED_TABLES)
+        except DatasetExists as exc:
+            raise LoadRejected([Problem(
+                name, None, None, None,
+                f"{exc.dataset_key} is already loaded as batch {exc.batch_id}; load with --replace to replace it "
+                "(the earlier batch is kept and comes back if you remove the new one)",
+                f"{exc.dataset_key} đã có (lô {exc.batch_id}); nạp với --replace để thay thế "
+                "(lô cũ được giữ lại và trở lại nếu gỡ lô mới)")]) from exc
         return LoadResult(writer.batch_id, kind, writer.rows, name, [p for p in problems if p.severity == "warning"],
                           writer.replaced_batch_id)

@@ -2,12 +2,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterator
+from typing import Callable, Iterator
 
 import pandas as pd
 
 from etl.problems import Problem
 from etl.readers import TableRead, normalise_header
+
+# A loader's own rule for headers that are data (criterion codes, field numbers): header -> name or None.
+DynamicMatcher = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -36,19 +39,57 @@ class Record:
                        None if value is None else str(value), message_en, message_vi, severity)
 
 
+def _contains(tokens: list[str], alias_tokens: list[str]) -> bool:
+    n = len(alias_tokens)
+    return any(tokens[i:i + n] == alias_tokens for i in range(len(tokens) - n + 1))
+
+
+def match_header(header: str, columns: tuple[ColumnSpec, ...], dynamic: DynamicMatcher | None = None) -> str | None:
+    """The canonical name a header means, or None.
+
+    An exact alias wins; then the loader's dynamic rule; then a header that carries more words, such as
+    'Chỉ số PAR INDEX 2023 (%)', matches the longest alias it contains as whole words ('chi_so'), unless
+    two columns claim it equally (then it is ambiguous and ignored).
+    """
+    key = normalise_header(header)
+    for spec in columns:
+        if key in spec.aliases:
+            return spec.name
+    if dynamic is not None:
+        found = dynamic(key)
+        if found:
+            return found
+    tokens = key.split("_")
+    best: dict[int, set[str]] = {}
+    for spec in columns:
+        for alias in spec.aliases:
+            alias_tokens = alias.split("_")
+            if _contains(tokens, alias_tokens):
+                best.setdefault(len(alias_tokens), set()).add(spec.name)
+    if not best:
+        return None
+    names = best[max(best)]
+    return next(iter(names)) if len(names) == 1 else None
+
+
 class Sheet:
     """Column matching over a TableRead; unmatched headers are reported as warnings, missing ones as errors."""
 
-    def __init__(self, table: TableRead, file_name: str, columns: tuple[ColumnSpec, ...]):
+    def __init__(self, table: TableRead, file_name: str, columns: tuple[ColumnSpec, ...],
+                 dynamic: DynamicMatcher | None = None):
         self.table = table
         self.file_name = file_name
         self.mapping: dict[str, str] = {}
         self.problems: list[Problem] = []
-        by_alias = {alias: spec.name for spec in columns for alias in spec.aliases}
         ignored = []
         for header in table.frame.columns:
-            canonical = by_alias.get(normalise_header(str(header)))
-            if canonical and canonical not in self.mapping:
+            canonical = match_header(str(header), columns, dynamic)
+            if canonical and canonical in self.mapping:
+                self.problems.append(Problem(
+                    file_name, table.header_row, str(header), None,
+                    f"columns '{self.mapping[canonical]}' and '{header}' both mean '{canonical}'; keep one",
+                    f"hai cột '{self.mapping[canonical]}' và '{header}' cùng có nghĩa '{canonical}'; giữ một cột"))
+            elif canonical:
                 self.mapping[canonical] = header
             else:
                 ignored.append(str(header))
@@ -65,6 +106,13 @@ class Sheet:
 
     def header_of(self, column: str) -> str:
         return self.mapping.get(column, column)
+
+    def has(self, column: str) -> bool:
+        return column in self.mapping
+
+    def dynamic_columns(self, prefix: str) -> list[str]:
+        """Canonical names matched by a dynamic rule that start with `prefix` (e.g. 'criterion:')."""
+        return [name for name in self.mapping if name.startswith(prefix)]
 
     def records(self) -> Iterator[Record]:
         frame = self.table.frame

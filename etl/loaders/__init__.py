@@ -1,14 +1,12 @@
-"""Load kinds: each module reads one kind of file, validates it and writes it under one batch."""
+"""Load kinds: each module reads one kind of file, validates it and says what to write under one batch."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 # Every kind the command line names. A kind whose loader is not yet written is refused with a clear
 # message (exit 2), never accepted and ignored. Issue numbers say where each is specified.
 PLANNED_KINDS = {
-    "par-scores": "PAR INDEX criterion score sheets (issue #3)",
-    "par-totals": "PAR INDEX result tables (issue #3)",
     "sipas": "SIPAS survey files (issue #4)",
     "health": "health satisfaction survey files (issue #4)",
     "education": "education satisfaction survey files (issue #4)",
@@ -16,12 +14,19 @@ PLANNED_KINDS = {
 }
 
 
+class OptionError(ValueError):
+    """The options given do not fit the kind (a usage error: exit 2)."""
+
+
 @dataclass(frozen=True)
 class LoaderSpec:
-    """A kind that can be loaded: its columns, its validator and the CLI options it adds.
+    """A kind that can be loaded.
 
-    `validate(con, sheet, options)` returns the frames to insert, by table, and every problem found;
-    it never writes. The caller writes only when no problem is an error.
+    - `columns`: the canonical columns and their header aliases;
+    - `validate(con, sheet, options)`: frames to insert by table, and every problem found; never writes;
+    - `check_options(options)`: raise OptionError for a usage error; may fill defaults;
+    - `dynamic(con, options)`: a header rule for columns that are data (criterion codes, field numbers);
+    - `dataset_key(options)`: the key under which one batch is current (None: batches accumulate).
     """
 
     kind: str
@@ -29,14 +34,16 @@ class LoaderSpec:
     description_en: str
     columns: tuple
     validate: Callable
-    add_arguments: Callable | None = None
+    check_options: Callable = field(default=lambda options: options)
+    dynamic: Callable | None = None
+    dataset_key: Callable = field(default=lambda options: None)
 
 
 def registry() -> dict[str, LoaderSpec]:
-    from etl.loaders import projects
+    from etl.loaders import par_scores, par_totals, projects
 
-    specs = [projects.SPEC]
+    specs = [projects.SPEC, par_scores.SPEC, par_totals.SPEC]
     return {spec.kind: spec for spec in specs}
 
 
-ALL_KINDS = tuple(sorted(set(PLANNED_KINDS) | {"projects"}))
+ALL_KINDS = tuple(sorted(set(PLANNED_KINDS) | {"projects", "par-scores", "par-totals"}))
