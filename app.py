@@ -22,6 +22,14 @@ pages = {
     t("nav.section.leaders", lang): [
         st.Page(PAGES / "overview_page.py", title=t("page.overview", lang), icon=":material/dashboard:",
                 url_path="overview", default=True),
+        st.Page(PAGES / "rankings_page.py", title=t("page.rankings", lang), icon=":material/leaderboard:",
+                url_path="rankings"),
+        st.Page(PAGES / "profile_page.py", title=t("page.profile", lang), icon=":material/location_city:",
+                url_path="profile"),
+    ],
+    t("nav.section.analysts", lang): [
+        st.Page(PAGES / "upload_page.py", title=t("page.upload", lang), icon=":material/upload_file:",
+                url_path="upload"),
     ],
     t("nav.section.reference", lang): [
         st.Page(PAGES / "units_page.py", title=t("page.units", lang), icon=":material/account_tree:", url_path="units"),

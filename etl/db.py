@@ -86,3 +86,20 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
     """
     rows = con.execute(sql, params or []).fetchall()
     return rows[0] if rows else None
+
+
+@contextmanager
+def open_for_reading(path: Path, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection; a database from an older schema is first upgraded (migrations are etl's
+    to write), so readers never refuse a database this program can read."""
+    try:
+        con = connect(path, read_only=True, wait_seconds=wait_seconds)
+    except StoreError as exc:
+        if exc.code != "old":
+            raise
+        connect(path, read_only=False, wait_seconds=wait_seconds).close()
+        con = connect(path, read_only=True, wait_seconds=wait_seconds)
+    try:
+        yield con
+    finally:
+        con.close()

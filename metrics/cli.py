@@ -7,10 +7,12 @@ import sys
 import pandas as pd
 
 from etl.codesystems import SYSTEMS
-from etl.db import StoreError, open_store
+from etl.db import StoreError, open_for_reading
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from metrics.overview import build_overview, latest_year
+from metrics.par_index import available_datasets, pick_source
+from metrics.ranking import RANKING_COLUMNS, ranking_table
 from metrics.units import list_units
 
 
@@ -27,7 +29,21 @@ def parser() -> argparse.ArgumentParser:
     overview.add_argument("--level", choices=("province", "ministry"), default="province")
     overview.add_argument("--year", type=int, help="default: the latest year with data")
     overview.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
+    ranking = commands.add_parser("ranking", parents=[common], help="the rankings table")
+    ranking.add_argument("--level", choices=("province", "ministry"), required=True)
+    ranking.add_argument("--year", type=int, required=True)
+    ranking.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
     return top
+
+
+def ranking_frame(con, level: str, year: int, source: str | None, lang: str) -> pd.DataFrame:
+    """The rankings page's table: the documented columns first, then field indices."""
+    chosen = pick_source(available_datasets(con, level), year, source)
+    if chosen is None:
+        return pd.DataFrame(columns=RANKING_COLUMNS)
+    table = ranking_table(con, level, year, chosen, lang)
+    fields = [c for c in table.columns if c.startswith("field_")]
+    return table[RANKING_COLUMNS + fields + ["change_basis", "complete"]].assign(source=chosen)
 
 
 def overview_frame(con, level: str, year: int | None, source: str | None, lang: str) -> pd.DataFrame:
@@ -60,9 +76,11 @@ def overview_frame(con, level: str, year: int | None, source: str | None, lang: 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        with open_store(resolve_db_path(args.db), read_only=True) as con:
+        with open_for_reading(resolve_db_path(args.db)) as con:
             if args.command == "units":
                 frame = list_units(con, args.system, args.lang)
+            elif args.command == "ranking":
+                frame = ranking_frame(con, args.level, args.year, args.source, args.lang)
             else:
                 frame = overview_frame(con, args.level, args.year, args.source, args.lang)
     except StoreError as exc:

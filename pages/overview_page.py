@@ -46,12 +46,14 @@ for key, mover, arrow in (("overview.riser", view.riser, "up"), ("overview.falle
         delta = f"{fmt_signed(mover['delta_index'], lang)} {t('overview.points', lang)}"
         if not pd.isna(mover.get("delta_rank")):
             delta += f" · {fmt_signed(float(mover['delta_rank']), lang, 0)} {t('overview.ranks', lang)}"
-        cols[3].metric(t(key, lang), mover[name_col], delta, delta_arrow=arrow)
+        basis = mover.get("change_basis")
+        cols[3].metric(t(key, lang), mover[name_col], delta, delta_arrow=arrow,
+                       delta_description=t(f"change.{basis}", lang) if basis in ("reconstructed", "continued") else None)
 if not view.riser and not view.faller:
     cols[3].caption(t("overview.no_mover", lang))
 if view.framework_changed:
     st.warning(t("overview.framework_changed", lang, year=view.year, prev=view.year - 1))
-if view.level == "province" and view.year == 2025:
+if view.year == 2025:
     st.caption(t("overview.merger_note", lang))
 
 

@@ -45,3 +45,73 @@ def groups_bar(groups: pd.DataFrame, lang: str) -> go.Figure:
     figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), yaxis=dict(title=None),
                          xaxis=dict(title=None), showlegend=False)
     return figure
+
+
+# plotly.js fetches a world topojson from its CDN for every geo chart, even with the base map hidden;
+# with no internet nothing is drawn. An empty inline topology stops the fetch: pass this with the chart.
+OFFLINE_GEO_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","objects":{},"arcs":[]}#/'}
+
+
+def province_map(results: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
+    """Choropleth of the index on local province boundaries (no map tiles: works offline).
+
+    Provinces without a value are drawn grey so the whole country always shows. Draw it with
+    `config=OFFLINE_GEO_CONFIG` (merged into the chart's config).
+    """
+    codes = [f["properties"]["code"] for f in geojson["features"]]
+    data = pd.DataFrame({"code": codes}).merge(results, on="code", how="left")
+    names = data["name_vi" if lang == "vi" else "name_en"].fillna("")
+    valued = data["index"].notna()
+    hover = [f"{n}<br>{t('col.index', lang)}: {fmt_pct(v, lang)}<br>{t('col.rank', lang)}: "
+             f"{'—' if pd.isna(r) else int(r)}<br>{t('col.group', lang)}: {g if isinstance(g, str) else '—'}"
+             for n, v, r, g in zip(names, data["index"], data["rank"], data["group"])]
+    figure = go.Figure()
+    figure.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey="properties.code", locations=data.loc[~valued, "code"],
+        z=[0] * int((~valued).sum()), colorscale=[[0, "#d0d7de"], [1, "#d0d7de"]], showscale=False,
+        text=[h for h, v in zip(hover, valued) if not v], hoverinfo="text", marker_line_color="white",
+        marker_line_width=0.5, name=""))
+    figure.add_trace(go.Choropleth(
+        geojson=geojson, featureidkey="properties.code", locations=data.loc[valued, "code"],
+        z=data.loc[valued, "index"], colorscale="Blues", zmin=max(0.0, float(data["index"].min() or 0) - 2) if valued.any() else 0,
+        zmax=100 if not valued.any() else float(data["index"].max()),
+        text=[h for h, v in zip(hover, valued) if v], hoverinfo="text", marker_line_color="white",
+        marker_line_width=0.5, colorbar=dict(title=t("col.index", lang), thickness=12, len=0.6), name=""))
+    figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    figure.update_layout(height=max(620, 22 * len(data) + 80), margin=dict(l=0, r=0, t=10, b=0),
+                         separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+def history_chart(history: pd.DataFrame, lang: str) -> go.Figure:
+    """Index per year, one line per unit shown (the unit itself, its predecessors or successor)."""
+    figure = go.Figure()
+    name_col = "name_vi" if lang == "vi" else "name_en"
+    for (code_system, code), rows in history.groupby(["code_system", "code"], sort=False):
+        role = rows["role"].iloc[0]
+        figure.add_trace(go.Scatter(
+            x=rows["year"], y=rows["index"], mode="lines+markers",
+            name=f"{rows[name_col].iloc[0]} ({code_system}:{code})",
+            line=dict(dash="solid" if role == "own" else "dot"),
+            text=[f"{t('col.rank', lang)} {r}/{n} · {t('source.' + s, lang)}"
+                  for r, n, s in zip(rows["rank"].astype("object").fillna("—"), rows["units_ranked"], rows["source"])],
+            hovertemplate="%{x}: %{y:.2f} %<br>%{text}<extra>%{fullData.name}</extra>"))
+    figure.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), yaxis_title=t("col.index", lang),
+                         xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.2),
+                         separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
+    """The unit's field indices beside the national average and the best unit, per field."""
+    labels = [f"{c}. {n}" for c, n in zip(fields["field_code"], fields["name_vi" if lang == "vi" else "name_en"])]
+    figure = go.Figure()
+    for column, label, colour in (("index", unit_name, "#0969da"), ("average", t("overview.average", lang), "#8c959f"),
+                                  ("best", t("profile.best", lang), "#1a7f37")):
+        figure.add_trace(go.Bar(y=labels, x=fields[column], name=label, orientation="h", marker_color=colour,
+                                hovertemplate="%{y}: %{x:.2f} %<extra>" + label + "</extra>"))
+    figure.update_layout(barmode="group", height=120 + 60 * len(fields), margin=dict(l=10, r=10, t=30, b=10),
+                         xaxis=dict(title=t("col.index", lang), range=[max(0, float(fields[["index", "average", "best"]].min().min() or 0) - 10), 100]),
+                         yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.08),
+                         separators=",." if lang == "vi" else ".,")
+    return figure

@@ -69,7 +69,11 @@ def current_lang() -> str:
 
 def sidebar_filters(lang: str) -> Filters:
     """Level, year and source; year and source options follow what the store holds for the level."""
-    level = url_selectbox(st.sidebar, t("filter.level", lang), LEVELS, lambda v: t(f"level.{v}", lang), "level")
+    # A deep link to a unit (?unit=ministry-2021:BTP) implies its level when the link names none.
+    unit_system = (st.query_params.get("unit") or "").split(":", 1)[0]
+    implied = "ministry" if unit_system.startswith("ministry") else "province"
+    level = url_selectbox(st.sidebar, t("filter.level", lang), LEVELS, lambda v: t(f"level.{v}", lang), "level",
+                          default=implied)
     datasets = fetch(available_datasets, level)
     years = sorted({int(y) for y in datasets["year"]}, reverse=True)
     year = st.sidebar.selectbox(t("filter.year", lang), years, index=0, key="year",

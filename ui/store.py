@@ -8,7 +8,7 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from etl.db import StoreError, open_store
+from etl.db import StoreError, open_for_reading, open_store
 from etl.paths import resolve_db_path
 from ui.i18n import t
 
@@ -61,16 +61,10 @@ def ensure_database(lang: str) -> None:
             if not path.exists():
                 _build_with_progress(path, lang)
     try:
-        with open_store(path, read_only=True, wait_seconds=5.0):
-            pass
+        with open_for_reading(path, wait_seconds=5.0):
+            pass  # an older schema is upgraded here, by etl
     except StoreError as exc:
-        if exc.code != "old":
-            stop_with_store_error(exc, lang)
-        try:
-            with open_store(path, read_only=False, wait_seconds=5.0):
-                pass  # opening for writing applies the pending migrations (etl does the writing)
-        except StoreError as again:
-            stop_with_store_error(again, lang)
+        stop_with_store_error(exc, lang)
 
 
 def _build_with_progress(path: Path, lang: str) -> None:

@@ -9,7 +9,8 @@ from streamlit.testing.v1 import AppTest
 from tests.conftest import PROJECT
 
 APP = str(PROJECT / "app.py")
-PAGES = ["pages/overview_page.py", "pages/units_page.py", "pages/data_page.py", "pages/method_page.py"]
+PAGES = ["pages/overview_page.py", "pages/units_page.py", "pages/data_page.py", "pages/method_page.py",
+         "pages/rankings_page.py", "pages/profile_page.py", "pages/upload_page.py"]
 LANG_PARAM = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -43,8 +44,10 @@ def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, la
         at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "every page has a title"
-    expected_title = {"vi": ["Tổng quan", "Đơn vị hành chính", "Dữ liệu và nguồn", "Phương pháp"],
-                      "en": ["overview", "Administrative units", "Data and sources", "Method"]}[lang][PAGES.index(page)]
+    expected_title = {"vi": ["Tổng quan", "Đơn vị hành chính", "Dữ liệu và nguồn", "Phương pháp", "Xếp hạng",
+                             "hồ sơ Chỉ số CCHC", "Nạp dữ liệu"],
+                      "en": ["overview", "Administrative units", "Data and sources", "Method", "rankings",
+                             "PAR INDEX profile", "Load data"]}[lang][PAGES.index(page)]
     assert expected_title in at.title[0].value
 
 
@@ -148,3 +151,36 @@ def test_first_start_builds_the_default_database(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert target.exists()
     assert "Tổng quan Chỉ số CCHC 2025" in at.title[0].value
+
+
+def test_profile_deep_link_opens_any_unit_and_year(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, unit="ministry-2021:BTP", year="2023", lang="English")
+    at.switch_page("pages/profile_page.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "Ministry of Justice: PAR INDEX profile"
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Index (%)"] == "89.95 %" and metrics["Rank"] == "Rank 1 of 17"
+    assert any("criterion-level scores" in c.value for c in at.caption)    # published totals only
+
+
+def test_profile_of_a_merged_province_shows_its_predecessors(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, unit="vn34:80", lang="English")
+    at.switch_page("pages/profile_page.py").run()
+    assert not at.exception
+    assert any("Formed from" in c.value and "Long An (vn63:80)" in c.value for c in at.caption)
+    rank = {m.label: m.value for m in at.metric}["Rank"]
+    assert __import__("re").fullmatch(r"Rank \d+ of 34", rank)
+    lost = at.dataframe[0].value
+    assert len(lost) == 10 and lost.iloc[:, -1].is_monotonic_decreasing
+
+
+def test_rankings_table_and_exports(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, level="ministry", year="2023", lang="English")
+    at.switch_page("pages/rankings_page.py").run()
+    assert not at.exception
+    table = at.dataframe[0].value
+    assert table["Rank"].tolist()[:3] == [1, 2, 3]
+    assert table["Unit"].tolist()[0] == "Ministry of Justice"
+    assert table["Profile"].iloc[0] == "profile?unit=ministry-2021:BTP&year=2023"
+    labels = [b.label for b in at.get("download_button")]
+    assert labels == ["Download CSV", "Download Excel"]

@@ -7,11 +7,15 @@ import pytest
 from tests.browser.conftest import screenshot, wait_until_rendered
 from tests.conftest import PROJECT
 
-PAGES = {"overview": "", "units": "units", "data": "data", "method": "method"}
+PAGES = {"overview": "", "units": "units", "data": "data", "method": "method", "rankings": "rankings",
+         "profile": "profile", "upload": "upload"}
 TITLES = {("overview", "vi"): "Tổng quan Chỉ số CCHC 2025", ("overview", "en"): "PAR INDEX 2025 overview",
           ("units", "vi"): "Đơn vị hành chính", ("units", "en"): "Administrative units",
           ("data", "vi"): "Dữ liệu và nguồn", ("data", "en"): "Data and sources",
-          ("method", "vi"): "Phương pháp", ("method", "en"): "Method"}
+          ("method", "vi"): "Phương pháp", ("method", "en"): "Method",
+          ("rankings", "vi"): "Xếp hạng Chỉ số CCHC 2025", ("rankings", "en"): "PAR INDEX 2025 rankings",
+          ("profile", "vi"): "hồ sơ Chỉ số CCHC", ("profile", "en"): "PAR INDEX profile",
+          ("upload", "vi"): "Nạp dữ liệu", ("upload", "en"): "Load data"}
 
 pytestmark = pytest.mark.browser
 
@@ -61,3 +65,63 @@ def test_cli_load_while_the_app_is_serving(server, page, live_db, tmp_path):
     page.get_by_text("cap_nhat.csv").first.wait_for(state="attached", timeout=15000)
     assert page.locator('[data-testid="stException"]').count() == 0
     screenshot(page, f"data-after-load-{batch_id}")
+
+
+@pytest.mark.parametrize("year, shapes", [(2025, 34), (2023, 63)])
+def test_the_map_draws_every_province_offline(server, page, year, shapes):
+    page.goto(f"{server}/rankings?year={year}&source=demo")
+    wait_until_rendered(page)
+    paths = page.locator(".js-plotly-plot .choroplethlayer path")
+    paths.nth(shapes - 1).wait_for(state="attached", timeout=20000)
+    assert paths.count() == shapes
+    screenshot(page, f"rankings-map-{year}")
+
+
+def test_profile_deep_link(server, page):
+    page.goto(f"{server}/profile?unit=vn63:22&year=2023&lang=English")
+    wait_until_rendered(page)
+    assert page.locator("h1").first.inner_text() == "Quang Ninh: PAR INDEX profile"
+    assert page.get_by_text("92.18 %").first.is_visible()
+    assert page.locator('[data-testid="stException"]').count() == 0
+
+
+def choose(page, select, option: str) -> None:
+    """Pick an option of a Streamlit selectbox, retrying while a rerun re-renders it."""
+    for _attempt in range(3):
+        select.click()
+        try:
+            page.get_by_role("option", name=option).click(timeout=5000)
+            return
+        except Exception:  # the list closed under a rerun: open it again
+            wait_until_rendered(page)
+    raise AssertionError(f"could not choose {option!r}")
+
+
+def test_an_analyst_uploads_a_results_table(server, page, tmp_path):
+    """A wrong file is refused with its report; the corrected file loads and shows in the rankings."""
+    bad = tmp_path / "ket_qua_2022.csv"
+    bad.write_text("Bộ, cơ quan ngang bộ;Điểm thẩm định;Điểm điều tra XHH;Tổng điểm đạt được\n"
+                   "Bộ Tư pháp;61,00;28,00;95,00\nBộ Không Có;60;25;85\n", "utf-8")
+    page.goto(f"{server}/upload?lang=English")
+    wait_until_rendered(page)
+    choose(page, page.get_by_label("Kind of data"), "Results table (PAR INDEX)")
+    main = page.locator('[data-testid="stMain"]')
+    main.get_by_label("Year assessed").wait_for()
+    wait_until_rendered(page)
+    main.get_by_label("Year assessed").fill("2022")
+    choose(page, main.get_by_label("Level"), "Ministries")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    page.get_by_role("button", name="Check and load").click()
+    page.get_by_text("File refused: 2 error(s)").wait_for(timeout=30000)
+    page.get_by_text("Download the problem report (CSV)").wait_for(timeout=15000)
+    screenshot(page, "upload-refused")
+    good = tmp_path / "ket_qua_2022_sua.csv"
+    good.write_text("Bộ, cơ quan ngang bộ;Điểm thẩm định;Điểm điều tra XHH;Tổng điểm đạt được\n"
+                    "Bộ Tư pháp;61,00;28,00;89,00\nBộ Y tế;55,00;24,00;79,00\n", "utf-8")
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    page.get_by_role("button", name="Check and load").click()
+    page.get_by_text("Loaded batch").wait_for(timeout=30000)
+    screenshot(page, "upload-loaded")
+    page.goto(f"{server}/rankings?lang=English&level=ministry&year=2022")
+    wait_until_rendered(page)
+    assert page.get_by_text("Uploaded data").first.is_visible()

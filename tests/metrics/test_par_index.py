@@ -73,11 +73,17 @@ def test_index_from_criterion_points(demo_db_master):
         "AND stage = 'appraised' GROUP BY 1").fetchall()
     # The 2024+ framework has 100 maximum points, so index = total points.
     assert dict(zip(results["code"], results["index"].round(6))) == {c: round(v, 6) for c, v in hand}
-    change = year_change(con, "province", 2025, "demo")
-    # Only provinces the merger left whole are compared with 2024 (relation 'continued').
+    change = year_change(con, "province", 2025, "demo").set_index("code")
+    # Provinces the merger left whole compare with themselves; merged ones with their predecessors' mean.
     whole = {r[0] for r in con.execute("SELECT to_code FROM unit_lineage WHERE relation = 'continued' "
                                         "AND to_system = 'vn34'").fetchall()}
-    assert set(change.loc[change["delta_index"].notna(), "code"]) == whole
+    assert set(change.index[change["change_basis"] == "continued"]) == whole
+    assert (change.loc[sorted(set(change.index) - whole), "change_basis"] == "reconstructed").all()
+    assert change["delta_rank"].isna().all()   # ranks among 63 and among 34 do not compare
+    previous = unit_results(con, "province", 2024, "demo").set_index("code")["index"]
+    tay_ninh = change.loc["80"]                 # Tây Ninh (vn34:80) = Tây Ninh (vn63:72) + Long An (vn63:80)
+    assert tay_ninh["from_units"] == "72; 80"
+    assert tay_ninh["prev_index"] == pytest.approx((previous["72"] + previous["80"]) / 2)
     datasets = available_datasets(con, "province")
     assert set(datasets.loc[datasets["year"] == 2025, "source"]) == {"demo"}
     con.close()

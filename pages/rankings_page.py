@@ -1,0 +1,99 @@
+"""Rankings: the table, the sorted chart, the map, regional averages and self-assessment gaps."""
+import pandas as pd
+import streamlit as st
+
+from metrics.overview import build_overview
+from metrics.par_index import system_for_year
+from metrics.ranking import ranking_table, regional_averages, self_assessment_gaps
+from ui.export import csv_bytes, xlsx_bytes
+from ui.figures import OFFLINE_GEO_CONFIG, index_bar, province_map
+from ui.geo import boundaries
+from ui.i18n import fmt_pct, region_name, t
+from ui.provenance import mark_sources, source_label
+from ui.state import filters
+from ui.store import fetch
+
+f = filters()
+lang = f.lang
+view = fetch(build_overview, f.level, f.year, f.source) if f.year else None
+if view is None:
+    st.title(t("page.rankings", lang))
+    st.info(t("store.no_data", lang))
+    st.stop()
+mark_sources({view.source}, lang)
+st.title(t("rankings.title", lang, year=view.year, level=t(f"level.{view.level}", lang)))
+method = t("overview.method_scores" if view.shape == "scores" else "overview.method_totals", lang)
+st.caption(t("overview.source_line", lang, source=source_label(view.source, lang),
+             batches=", ".join(map(str, view.batch_ids)), method=method))
+if not view.complete:
+    st.info(t("overview.partial", lang, k=view.units_with_value, n=view.units_total))
+if view.framework_changed:
+    st.warning(t("overview.framework_changed", lang, year=view.year, prev=view.year - 1))
+
+table = fetch(ranking_table, view.level, view.year, view.source, lang)
+system = system_for_year(view.level, view.year)
+geojson = boundaries(system)
+chart_col, map_col = st.columns(2) if geojson else (st.container(), None)
+chart_col.subheader(t("rankings.chart", lang))
+chart_col.plotly_chart(index_bar(view.results, lang, view.average), width="stretch",
+                       config={"displaylogo": False, "toImageButtonOptions": {"filename": f"par-index-{view.year}"}})
+if geojson:
+    map_col.subheader(t("rankings.map", lang))
+    map_col.plotly_chart(province_map(view.results, geojson, lang), width="stretch",
+                         config={"displaylogo": False, "scrollZoom": False, **OFFLINE_GEO_CONFIG,
+                                 "toImageButtonOptions": {"filename": f"par-index-map-{view.year}"}})
+    map_col.caption(t("rankings.map_note", lang, source=t(f"rankings.map_source.{system}", lang)))
+
+st.subheader(t("rankings.table", lang))
+field_columns = [c for c in table.columns if c.startswith("field_")]
+shown = pd.DataFrame({
+    t("col.rank", lang): table["rank"],
+    t("col.unit", lang): table["name"],
+    t("col.index", lang): table["index"],
+    t("col.group", lang): table["group"],
+    t("col.delta_index", lang): table["delta_index"],
+    t("col.delta_rank", lang): table["delta_rank"],
+    t("col.appraisal", lang): table["appraisal"],
+    t("col.survey", lang): table["survey"],
+    **{t("col.field", lang, code=c.split("_", 1)[1]): table[c] for c in field_columns},
+    t("col.profile", lang): [f"profile?unit={s}:{c}&year={view.year}" for s, c in zip(table["code_system"], table["code"])],
+})
+number = st.column_config.NumberColumn(format="%.2f")
+st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 900),
+             column_config={t("col.index", lang): number, t("col.delta_index", lang): number,
+                            t("col.appraisal", lang): number, t("col.survey", lang): number,
+                            **{t("col.field", lang, code=c.split("_", 1)[1]): number for c in field_columns},
+                            t("col.profile", lang): st.column_config.LinkColumn(display_text="↗")})
+if not field_columns:
+    st.caption(t("rankings.fields_missing", lang))
+export = shown.drop(columns=[t("col.profile", lang)]).assign(
+    **{t("col.code", lang): table["code_system"] + ":" + table["code"], t("filter.source", lang): view.source})
+left, right, _ = st.columns([1, 1, 4])
+left.download_button(t("common.download_csv", lang), csv_bytes(export), file_name=f"par-index-{view.level}-{view.year}.csv",
+                     mime="text/csv")
+right.download_button(t("common.download_xlsx", lang), xlsx_bytes(export, f"PAR {view.year}"),
+                      file_name=f"par-index-{view.level}-{view.year}.xlsx",
+                      mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+
+if view.level == "province":
+    st.subheader(t("rankings.regions", lang))
+    regions = regional_averages(table)
+    st.caption(t("rankings.regions_note", lang, k=int(regions["units"].sum()) if len(regions) else 0))
+    st.dataframe(pd.DataFrame({t("col.region", lang): regions["region"].map(lambda r: region_name(r, lang)),
+                               t("col.units", lang): regions["units"],
+                               t("col.average", lang): [fmt_pct(v, lang) for v in regions["average"]]}),
+                 hide_index=True)
+
+st.subheader(t("rankings.self_gap", lang))
+gaps = fetch(self_assessment_gaps, view.level, view.year, view.source)
+if gaps.empty:
+    st.caption(t("rankings.no_self", lang))
+else:
+    st.caption(t("rankings.self_gap_note", lang))
+    st.dataframe(pd.DataFrame({t("col.unit", lang): gaps["name_vi" if lang == "vi" else "name_en"],
+                               t("col.self_points", lang): gaps["self_points"],
+                               t("col.appraised_points", lang): gaps["appraised_points"],
+                               t("col.gap", lang): gaps["gap"]}).head(10),
+                 hide_index=True, column_config={t("col.gap", lang): number,
+                                                 t("col.self_points", lang): number,
+                                                 t("col.appraised_points", lang): number})

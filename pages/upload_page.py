@@ -1,0 +1,67 @@
+"""Analysts load a file: options, the all-or-nothing check, and the full problem report."""
+import tempfile
+from pathlib import Path
+
+import pandas as pd
+import streamlit as st
+
+from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file
+from etl.loaders import OptionError
+from etl.problems import LoadRejected, report_csv, report_rows
+from ui.i18n import t
+from ui.state import filters
+from ui.store import db_path
+
+KINDS = ("par-scores", "par-totals", "projects")
+LEVELS = ("province", "ministry", "department", "district", "commune")
+
+lang = filters().lang
+st.title(t("upload.title", lang))
+st.caption(t("upload.intro", lang))
+kind = st.selectbox(t("upload.kind", lang), KINDS, format_func=lambda k: t(f"upload.kind.{k}", lang), key="upload_kind")
+options: dict = {}
+with st.form("upload"):
+    if kind.startswith("par-"):
+        left, middle, right = st.columns(3)
+        options["year"] = left.number_input(t("upload.year", lang), min_value=2012, max_value=2100,
+                                            value=filters().year or 2025, step=1)
+        levels = LEVELS if kind == "par-scores" else LEVELS[:2]
+        options["level"] = middle.selectbox(t("upload.level", lang), levels, format_func=lambda v: t(f"level.{v}", lang))
+        options["stage"] = right.selectbox(t("upload.stage", lang), ("appraised", "self"),
+                                           format_func=lambda v: t(f"upload.stage.{v}", lang))
+        if kind == "par-scores":
+            options["parent"] = st.text_input(t("upload.parent", lang)) or None
+            options["allow_incomplete"] = st.checkbox(t("upload.allow_incomplete", lang))
+            options["create_units"] = st.checkbox(t("upload.create_units", lang))
+        options["replace"] = st.checkbox(t("upload.replace", lang))
+    uploaded = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xlsx"])
+    submitted = st.form_submit_button(t("upload.submit", lang), type="primary")
+
+if submitted and uploaded is not None:
+    if uploaded.size > DEFAULT_MAX_BYTES:
+        st.error(t("upload.too_big", lang, mb=DEFAULT_MAX_BYTES // (1024 * 1024)))
+        st.stop()
+    # The upload's own name is only a label: the bytes go to a file whose path we choose.
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "upload.bin"
+        path.write_bytes(uploaded.getbuffer())
+        try:
+            with st.spinner(t("upload.submit", lang) + "…"):
+                result = load_file(db_path(), kind, path, display_name=uploaded.name, options=options)
+        except (OptionError, KindNotAvailable) as exc:
+            st.error(t("upload.usage", lang, error=str(exc)))
+            st.stop()
+        except LoadRejected as exc:
+            errors = [p for p in exc.problems if p.severity == "error"]
+            st.error(t("upload.rejected", lang, n=len(errors)))
+            st.dataframe(pd.DataFrame(report_rows(exc.problems, lang)), hide_index=True, width="stretch")
+            st.download_button(t("upload.report", lang), report_csv(exc.problems, lang).encode("utf-8-sig"),
+                               file_name="problems.csv", mime="text/csv")
+            st.stop()
+    st.cache_data.clear()  # the store changed: every cached figure is stale
+    st.success(t("upload.loaded", lang, batch=result.batch_id, rows=result.rows, file=result.file_name))
+    if result.replaced_batch_id:
+        st.info(t("upload.replaced", lang, batch=result.replaced_batch_id))
+    if result.warnings:
+        st.warning(t("upload.warnings", lang, n=len(result.warnings)))
+        st.dataframe(pd.DataFrame(report_rows(result.warnings, lang)), hide_index=True, width="stretch")
