@@ -129,12 +129,13 @@ def test_published_only_database_needs_no_demo(tmp_path, monkeypatch):
 
 def test_older_schema_is_upgraded_on_open(demo_db, monkeypatch):
     from etl import migrations
-    newer = migrations.available() + [(2, "test upgrade", "CREATE TABLE upgrade_marker (x INTEGER);")]
+    upgrade = migrations.latest_version() + 1
+    newer = migrations.available() + [(upgrade, "test upgrade", "CREATE TABLE upgrade_marker (x INTEGER);")]
     monkeypatch.setattr(migrations, "available", lambda: newer)
     at = app(demo_db, monkeypatch)
     assert not at.exception and not at.error
     con = duckdb.connect(str(demo_db), read_only=True)
-    assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == 2
+    assert con.execute("SELECT max(version) FROM schema_version").fetchall()[0][0] == upgrade
     con.close()
 
 

@@ -36,3 +36,21 @@ def test_overview_prints_the_page_figures(demo_db_master):
 def test_missing_database_is_a_clear_error(tmp_path):
     result = metrics("units", "--db", str(tmp_path / "none.duckdb"))
     assert result.returncode == 1 and "python -m etl build" in result.stderr
+
+
+def test_ranking_columns_and_published_values(demo_db_master):
+    rows = json.loads(metrics("ranking", "--db", str(demo_db_master), "--level", "ministry", "--year", "2023",
+                              "--format", "json").stdout)
+    assert list(rows[0])[:10] == ["rank", "code_system", "code", "name", "index", "group", "appraisal", "survey",
+                                  "delta_index", "delta_rank"]
+    first = rows[0]
+    assert (first["rank"], first["code"], first["index"], first["group"]) == (1, "BTP", 89.95, "B")
+    assert first["delta_index"] == -0.68 and first["delta_rank"] == 1     # 2022: 90.63, rank 2 (published)
+    assert {r["source"] for r in rows} == {"published"}
+
+
+def test_ranking_from_demo_scores_has_field_indices(demo_db_master):
+    out = metrics("ranking", "--db", str(demo_db_master), "--level", "province", "--year", "2025", "--format", "csv")
+    header = out.stdout.splitlines()[0].split(",")
+    assert [c for c in header if c.startswith("field_")] == [f"field_{n}" for n in range(1, 9)]
+    assert len(out.stdout.splitlines()) == 1 + 34

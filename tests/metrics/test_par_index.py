@@ -87,3 +87,20 @@ def test_index_from_criterion_points(demo_db_master):
     datasets = available_datasets(con, "province")
     assert set(datasets.loc[datasets["year"] == 2025, "source"]) == {"demo"}
     con.close()
+
+
+def test_field_indices_and_their_ranks(demo_db_master):
+    import duckdb
+    from metrics.ranking import field_indices
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    fields = field_indices(con, "ministry", 2024, "demo")
+    hand = con.execute(
+        """SELECT s.unit_code, c.field_code, sum(s.points) / any_value(f.max_points) * 100
+           FROM par_score s JOIN framework_criterion c USING (framework_id, criterion_code)
+           JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
+           WHERE s.year = 2024 AND s.level = 'ministry' AND s.stage = 'appraised' GROUP BY 1, 2""").fetchall()
+    con.close()
+    got = {(r.code, r.field_code): r.index for r in fields.itertuples()}
+    assert got == pytest.approx({(u, f): v for u, f, v in hand})
+    one_field = fields[fields["field_code"] == "1"].sort_values("index", ascending=False)
+    assert one_field["field_rank"].iloc[0] == 1 and one_field["field_rank"].is_monotonic_increasing
