@@ -26,6 +26,14 @@ pages = {
                 url_path="rankings"),
         st.Page(PAGES / "profile_page.py", title=t("page.profile", lang), icon=":material/location_city:",
                 url_path="profile"),
+        st.Page(PAGES / "leaders_page.py", title=t("page.leaders", lang), icon=":material/workspace_premium:",
+                url_path="leaders"),
+    ],
+    t("nav.section.tracking", lang): [
+        st.Page(PAGES / "projects_page.py", title=t("page.projects", lang), icon=":material/flag:",
+                url_path="projects"),
+        st.Page(PAGES / "compliance_page.py", title=t("page.compliance", lang), icon=":material/event_available:",
+                url_path="compliance"),
     ],
     t("nav.section.analysts", lang): [
         st.Page(PAGES / "upload_page.py", title=t("page.upload", lang), icon=":material/upload_file:",

@@ -21,7 +21,8 @@ DATA_TABLES = (
     "unit", "unit_name", "unit_lineage", "framework", "framework_band", "framework_field",
     "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
     "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
-    "national_project", "project_update", "par_plan", "plan_report", "published_stat", "published_sipas",
+    "national_project", "project_update", "par_plan", "plan_report", "plan_task", "published_stat", "published_sipas",
+    "rule_set",
 )
 
 

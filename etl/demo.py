@@ -231,9 +231,34 @@ REPORT_DUE = (("Q1", 3, 15), ("H1", 6, 15), ("Q3", 9, 15), ("Y", 12, 15))
 CONTENTS = ("institutional", "procedures", "apparatus", "civil_service", "public_finance", "digital")
 
 
-def plans_and_reports(ctx: DemoContext, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Annual plans (due 25 December of the year before) and periodic reports, by the unit in force then."""
-    plans, reports = [], []
+TASK_OUTPUTS = ("Quyết định", "Báo cáo", "Kế hoạch", "Hệ thống phần mềm", "Đề án", "Văn bản hướng dẫn")
+
+
+def plan_tasks(rng: np.random.Generator, system: str, code: str, year: int) -> list[dict]:
+    """A plan's tasks in the shape of Appendix 1: content, output, lead unit, deadline, then progress."""
+    tasks = []
+    for number in range(1, int(rng.integers(4, 9)) + 1):
+        content = CONTENTS[int(rng.integers(0, len(CONTENTS)))]
+        deadline = date(year, int(rng.integers(3, 13)), 28) if rng.random() > 0.08 else None
+        done = rng.random() < 0.75
+        completed = None
+        if done and deadline is not None:
+            completed = deadline + timedelta(days=int(rng.integers(-60, 40)))
+        if completed is not None and completed > DEMO_AS_OF:
+            completed, done = None, False
+        tasks.append({"unit_system": system, "unit_code": code, "year": year, "task_no": f"{number}",
+                      "content_area": content, "task": f"Nhiệm vụ {number} (mô phỏng)",
+                      "expected_output": TASK_OUTPUTS[int(rng.integers(0, len(TASK_OUTPUTS)))] if rng.random() > 0.1 else None,
+                      "lead_unit": "Sở Nội vụ (mô phỏng)", "deadline": deadline,
+                      "status": "completed" if done else ("in_progress" if rng.random() < 0.7 else "not_started"),
+                      "completed_date": completed})
+    return tasks
+
+
+def plans_and_reports(ctx: DemoContext, rng: np.random.Generator) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Annual plans (due 25 December of the year before) with their tasks, and periodic reports, each
+    by the unit in force on its due date."""
+    plans, reports, tasks = [], [], []
     for level in ("province", "ministry"):
         for year in PLAN_YEARS:
             due = date(year - 1, 12, 25)
@@ -247,6 +272,7 @@ def plans_and_reports(ctx: DemoContext, rng: np.random.Generator) -> tuple[pd.Da
                 plans.append({"unit_system": system, "unit_code": code, "year": year, "issued_date": issued,
                               "plan_number": f"{int(rng.integers(10, 400))}/KH (mô phỏng)",
                               **{f"covers_{c}": bool(v) for c, v in zip(CONTENTS, covers)}})
+                tasks += plan_tasks(rng, system, code, year)
             for period, month, day in REPORT_DUE:
                 due_r = date(year, month, day)
                 if due_r > DEMO_AS_OF:
@@ -258,7 +284,7 @@ def plans_and_reports(ctx: DemoContext, rng: np.random.Generator) -> tuple[pd.Da
                         days=int(rng.integers(1, 25)) if roll < 0.2 else -int(rng.integers(0, 10)))
                     reports.append({"unit_system": r_system, "unit_code": code, "year": year, "period": period,
                                     "due_date": due_r, "submitted_date": submitted})
-    return pd.DataFrame(plans), pd.DataFrame(reports)
+    return pd.DataFrame(plans), pd.DataFrame(reports), pd.DataFrame(tasks)
 
 
 def load_demo(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, progress: Progress | None = None) -> dict[str, int]:
@@ -297,9 +323,10 @@ def load_demo(con: duckdb.DuckDBPyConnection, *, seed: int = DEFAULT_SEED, progr
     with batch("projects", "demo progress updates of the 16 national projects") as writer:
         writer.insert("project_update", project_updates(ctx, rng))
         counts["projects"] = writer.rows
-    plans, reports = plans_and_reports(ctx, rng)
-    with batch("plans", "demo annual PAR plans and report submissions") as writer:
+    plans, reports, tasks = plans_and_reports(ctx, rng)
+    with batch("plans", "demo annual PAR plans, their tasks and report submissions") as writer:
         writer.insert("par_plan", plans)
         writer.insert("plan_report", reports)
+        writer.insert("plan_task", tasks)
         counts["plans"] = writer.rows
     return counts

@@ -12,6 +12,7 @@ from etl.batches import batch_transaction, file_sha256
 from etl.codesystems import MINISTRY_SWITCH, PROVINCE_SWITCH, SYSTEMS
 from etl.names import name_key, strip_diacritics
 from etl.paths import DATA_DIR
+from etl.rules import save_rule_set
 
 REFERENCE = DATA_DIR / "reference"
 UNITS = DATA_DIR / "units"
@@ -285,4 +286,7 @@ def load_reference(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
             for table, frame in frames.items():
                 writer.insert(table, frame)
             counts[kind] = writer.rows
+    for path in sorted((DATA_DIR / "rules").glob("*.yaml")):
+        save_rule_set(con, path.read_text("utf-8"), file_name=f"rules/{path.name}", source="reference", user="build")
+        counts[f"rules:{path.stem}"] = 1
     return counts

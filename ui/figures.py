@@ -115,3 +115,49 @@ def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
                          yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.08),
                          separators=",." if lang == "vi" else ".,")
     return figure
+
+
+STATUS_COLOURS = {"done": "#1a7f37", "on_track": "#0969da", "at_risk": "#bf8700", "overdue": "#cf222e",
+                  "roadmap": "#8250df"}
+
+
+def project_timeline(status: pd.DataFrame, as_of, lang: str, start: str = "2021-01-01") -> go.Figure:
+    """One bar per project from the programme's start to its deadline (2030 for roadmap projects),
+    coloured by computed status, with the reference date as a vertical line."""
+    figure = go.Figure()
+    for state, rows in status.groupby("status", sort=False):
+        ends = [f"{d}-12-31" if d != "roadmap" else "2030-12-31" for d in rows["deadline"]]
+        starts = pd.to_datetime([start] * len(rows))
+        figure.add_trace(go.Bar(
+            y=[f"{n}. {name[:70]}" for n, name in zip(rows["no"], rows["name"])],
+            x=(pd.to_datetime(ends) - starts).total_seconds() * 1000, base=starts, orientation="h",
+            name=t(f"status.{state}", lang), marker_color=STATUS_COLOURS.get(state, "#8c959f"),
+            marker_pattern_shape="/" if state == "roadmap" else "",
+            customdata=list(zip(rows["percent_complete"].fillna(0), rows["deadline"].astype(str))),
+            hovertemplate="%{y}<br>" + t("col.deadline", lang) + ": %{customdata[1]}<br>" + t("col.percent", lang)
+            + ": %{customdata[0]:.0f} %<extra>%{fullData.name}</extra>"))
+    figure.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_dash="dash", line_color="#57606a",
+                     annotation_text=f"{t('projects.today', lang)} {pd.Timestamp(as_of):%d/%m/%Y}")
+    figure.update_layout(barmode="overlay", height=80 + 34 * len(status), margin=dict(l=10, r=10, t=40, b=10),
+                         xaxis=dict(type="date"), yaxis=dict(autorange="reversed"),
+                         legend=dict(orientation="h", y=1.06))
+    return figure
+
+
+TIMELINESS_CODES = {"on_time": 0, "not_due": 1, "late": 2, "missing": 3}
+
+
+def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str) -> go.Figure:
+    """Unit x requirement: on time (green), not due (grey), late (amber), missing (red); n/a left blank.
+    Requirements are 'plan' (column plan_status) and report periods (columns report_<period>)."""
+    columns = [table["plan_status" if r == "plan" else f"report_{r}"] for r in requirements]
+    z = [[TIMELINESS_CODES.get(v) for v in column] for column in columns]
+    text = [[t(f"timeliness.{v}", lang) for v in column] for column in columns]
+    figure = go.Figure(go.Heatmap(
+        z=list(map(list, zip(*z))), x=[t(f"req.{r}", lang) for r in requirements], y=table["name"],
+        text=list(map(list, zip(*text))), hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
+        zmin=0, zmax=3, showscale=False,
+        colorscale=[[0, "#1a7f37"], [0.33, "#d0d7de"], [0.66, "#bf8700"], [1, "#cf222e"]], xgap=2, ygap=1))
+    figure.update_layout(height=60 + 16 * len(table), margin=dict(l=10, r=10, t=10, b=10),
+                         yaxis=dict(autorange="reversed", tickfont=dict(size=10)), xaxis=dict(side="top"))
+    return figure

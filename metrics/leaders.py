@@ -1,0 +1,91 @@
+"""Facts for the leader rules, gathered per unit and year, and the proposals of a stored rule set."""
+from __future__ import annotations
+
+from datetime import date
+
+import duckdb
+import pandas as pd
+
+from etl.rules import parse_rule_set
+from metrics.compliance import compliance
+from metrics.par_index import available_datasets, pick_source, system_for_year, year_change
+from metrics.rules import propose_all
+
+LEADER_COLUMNS = ["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"]
+
+
+def rule_sets(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The current rule sets: name, titles, source text, YAML and their batch."""
+    return con.execute(
+        "SELECT r.name, r.title_vi, r.title_en, r.source, r.yaml, r.batch_id, b.source AS batch_source "
+        "FROM rule_set r JOIN batch b USING (batch_id) WHERE b.status = 'current' ORDER BY r.name").df()
+
+
+def rule_set(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
+    found = rule_sets(con)
+    found = found[found["name"] == name]
+    return parse_rule_set(found["yaml"].iloc[0], f"{name}.yaml") if len(found) else None
+
+
+def sipas_by_province(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
+    """% of valid SIPAS answers at 4-5 per province, from one source (upload, else demo)."""
+    return con.execute(
+        """
+        WITH per_source AS (
+            SELECT b.source, r.unit_system, r.unit_code,
+                   100.0 * count(*) FILTER (WHERE a.value >= 4) / count(*) AS sipas_pct
+            FROM survey_respondent r JOIN batch b USING (batch_id) JOIN survey_answer a USING (respondent_key)
+            WHERE b.status = 'current' AND r.survey = 'sipas' AND r.year = ? AND a.value BETWEEN 1 AND 5
+            GROUP BY ALL
+        ), chosen AS (
+            SELECT min(CASE source WHEN 'upload' THEN 1 WHEN 'published' THEN 2 ELSE 3 END) AS priority
+            FROM per_source
+        )
+        SELECT unit_system, unit_code AS code, sipas_pct, source AS sipas_source FROM per_source
+        WHERE CASE source WHEN 'upload' THEN 1 WHEN 'published' THEN 2 ELSE 3 END = (SELECT priority FROM chosen)
+        """, [year]).df()
+
+
+def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str | None = None,
+               as_of: date | None = None) -> tuple[pd.DataFrame, str | None]:
+    """One row per unit with everything a rule may use, and the PAR source used (upload, published, demo)."""
+    chosen = pick_source(available_datasets(con, level), year, source)
+    if chosen is None:
+        return pd.DataFrame(), None
+    results = year_change(con, level, year, chosen)
+    system = system_for_year(level, year)
+    facts = pd.DataFrame({
+        "code_system": results["code_system"], "code": results["code"], "name": results["name_vi"],
+        "name_en": results["name_en"], "index": results["index"], "rank": results["rank"],
+        "units_ranked": con.execute("SELECT count(*) FROM unit WHERE code_system = ? AND assessed",
+                                    [system]).fetchall()[0][0],
+        "group": results["group"], "delta_rank": results["delta_rank"], "delta_index": results["delta_index"],
+    })
+    if level == "province":
+        facts = facts.merge(sipas_by_province(con, year)[["code", "sipas_pct", "sipas_source"]], on="code", how="left")
+    plans = compliance(con, year, as_of or date(year, 12, 31), level)
+    plans = plans[plans["code_system"] == system][["code", "plan_status", "plan_source"]]
+    if plans["plan_source"].isna().all():
+        plans = plans.assign(plan_status=None)
+    facts = facts.merge(plans[["code", "plan_status"]], on="code", how="left")
+    return facts, chosen
+
+
+def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rules_name: str,
+                     source: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Every unit's proposed level under a stored rule set, with last year's proposal for comparison."""
+    rules = rule_set(con, rules_name)
+    if rules is None:
+        raise KeyError(f"no rule set named {rules_name!r}")
+    facts, chosen = unit_facts(con, level, year, source)
+    if facts.empty:
+        return facts, chosen
+    proposals = propose_all(rules, facts)
+    previous, _ = unit_facts(con, level, year - 1, chosen)
+    if not previous.empty and system_for_year(level, year) == system_for_year(level, year - 1):
+        last = propose_all(rules, previous)[["code", "proposed_level"]].rename(
+            columns={"proposed_level": "previous_level"})
+        proposals = proposals.merge(last, on="code", how="left")
+    else:
+        proposals["previous_level"] = None
+    return proposals, chosen
