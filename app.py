@@ -28,6 +28,8 @@ pages = {
                 url_path="profile"),
         st.Page(PAGES / "leaders_page.py", title=t("page.leaders", lang), icon=":material/workspace_premium:",
                 url_path="leaders"),
+        st.Page(PAGES / "compare_page.py", title=t("page.compare", lang), icon=":material/timeline:",
+                url_path="compare"),
     ],
     t("nav.section.tracking", lang): [
         st.Page(PAGES / "projects_page.py", title=t("page.projects", lang), icon=":material/flag:",

@@ -22,7 +22,7 @@ DATA_TABLES = (
     "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
     "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
     "national_project", "project_update", "par_plan", "plan_report", "plan_task", "published_stat", "published_sipas",
-    "rule_set",
+    "rule_set", "population",
 )
 
 

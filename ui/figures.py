@@ -161,3 +161,47 @@ def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str) 
     figure.update_layout(height=60 + 16 * len(table), margin=dict(l=10, r=10, t=10, b=10),
                          yaxis=dict(autorange="reversed", tickfont=dict(size=10)), xaxis=dict(side="top"))
     return figure
+
+
+TREND_DASH = {"observed": "solid", "reconstructed": "dash", "successor": "dot"}
+
+
+def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tuple[int, str]],
+                extra: pd.DataFrame | None = None) -> go.Figure:
+    """One line per unit; dashes show how each stretch was obtained (observed, reconstructed, successor).
+    `markers` are (year, label) vertical lines (criteria changes, the reorganisation); `extra` adds
+    predecessors' own lines, dotted grey."""
+    figure = go.Figure()
+    for code, rows in series.groupby("code", sort=False):
+        name = rows["name"].iloc[0]
+        for status, part in rows.groupby("status", sort=False):
+            figure.add_trace(go.Scatter(
+                x=part["year"], y=part["value"], mode="lines+markers", name=f"{name} · {t('trend_status.' + status, lang)}",
+                line=dict(dash=TREND_DASH.get(status, "solid")), legendgroup=code,
+                text=part["from_units"] + " · " + part["source"].fillna("—"),
+                hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra>" + name + "</extra>"))
+    if extra is not None and len(extra):
+        for code, rows in extra.groupby("code", sort=False):
+            figure.add_trace(go.Scatter(x=rows["year"], y=rows["value"], mode="lines", line=dict(color="#8c959f", width=1),
+                                        name=f"{rows['name'].iloc[0]} ({rows['code_system'].iloc[0]}:{code})"))
+    for year, label in markers:
+        figure.add_vline(x=year - 0.5, line_dash="dot", line_color="#cf222e", annotation_text=label,
+                         annotation_position="top left")
+    figure.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=1),
+                         yaxis=dict(title=t(f"measure.{measure}", lang), autorange="reversed" if measure == "rank" else True),
+                         legend=dict(orientation="h", y=-0.25), separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str) -> go.Figure:
+    """Units x years, the value in each cell; reconstructed and successor cells are marked in the hover."""
+    table = series.pivot(index="name", columns="year", values="value")
+    status = series.pivot(index="name", columns="year", values="status")
+    text = [[f"{t('trend_status.' + s, lang)}" if isinstance(s, str) else "" for s in row] for row in status.to_numpy()]
+    figure = go.Figure(go.Heatmap(z=table.to_numpy(), x=[str(c) for c in table.columns], y=table.index,
+                                  text=text, colorscale="Blues_r" if measure == "rank" else "Blues",
+                                  hovertemplate="%{y} · %{x}: %{z:.2f} (%{text})<extra></extra>",
+                                  texttemplate="%{z:.1f}"))
+    figure.update_layout(height=80 + 26 * len(table), margin=dict(l=10, r=10, t=10, b=10),
+                         yaxis=dict(autorange="reversed"), separators=",." if lang == "vi" else ".,")
+    return figure
