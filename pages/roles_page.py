@@ -1,0 +1,32 @@
+"""Admins assign roles to e-mail addresses or whole domains."""
+import streamlit as st
+
+from etl.access import ROLES, AccessDenied, assign_role, configured_roles, roles_file
+from etl.db import open_store
+from metrics.audit import role_assignments
+from ui.auth import actor
+from ui.i18n import t
+from ui.state import filters
+from ui.store import db_path, fetch
+
+lang = filters().lang
+if not actor().can("manage_roles"):
+    st.error(t("auth.denied", lang))
+    st.stop()
+st.title(t("roles.title", lang))
+st.caption(t("roles.intro", lang))
+st.dataframe(fetch(role_assignments), hide_index=True, width="stretch")
+with st.form("assign"):
+    subject = st.text_input(t("roles.subject", lang))
+    role = st.selectbox(t("roles.role", lang), ROLES, format_func=lambda r: t(f"role.{r}", lang))
+    if st.form_submit_button(t("roles.assign", lang), type="primary") and subject:
+        try:
+            with open_store(db_path(), read_only=False) as con:
+                assign_role(con, actor(), subject, role)
+        except (AccessDenied, ValueError) as exc:
+            st.error(str(exc))
+        else:
+            st.cache_data.clear()
+            st.success(t("roles.assigned", lang, subject=subject.strip().lower(), role=t(f"role.{role}", lang)))
+st.caption(t("roles.file", lang, path=roles_file()))
+st.json(configured_roles(), expanded=False)
