@@ -26,6 +26,8 @@ pages = {
                 url_path="rankings"),
         st.Page(PAGES / "profile_page.py", title=t("page.profile", lang), icon=":material/location_city:",
                 url_path="profile"),
+        st.Page(PAGES / "satisfaction_page.py", title=t("page.satisfaction", lang), icon=":material/sentiment_satisfied:",
+                url_path="satisfaction"),
         st.Page(PAGES / "leaders_page.py", title=t("page.leaders", lang), icon=":material/workspace_premium:",
                 url_path="leaders"),
         st.Page(PAGES / "compare_page.py", title=t("page.compare", lang), icon=":material/timeline:",

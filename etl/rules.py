@@ -52,6 +52,9 @@ def validate_rule(rule: dict, where: str) -> dict:
     if not isinstance(rule, dict) or "kind" not in rule or "id" not in rule:
         raise RuleError(where, "each rule needs an 'id' and a 'kind'", "mỗi quy tắc cần 'id' và 'kind'")
     kind = rule["kind"]
+    if "levels" in rule and (not isinstance(rule["levels"], list) or any(lv not in UNIT_LEVELS for lv in rule["levels"])):
+        raise RuleError(where, f"'levels' must list some of {', '.join(UNIT_LEVELS)}",
+                        f"'levels' phải liệt kê trong {', '.join(UNIT_LEVELS)}")
     if kind not in KINDS:
         raise RuleError(where, f"unknown kind {kind!r}; use one of {', '.join(KINDS)}",
                         f"loại quy tắc {kind!r} không có; dùng một trong {', '.join(KINDS)}")

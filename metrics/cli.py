@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+from datetime import date
 import sys
 
 import pandas as pd
@@ -10,9 +11,14 @@ from etl.codesystems import SYSTEMS
 from etl.db import StoreError, open_for_reading
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
+from metrics.compliance import compliance
+from metrics.leaders import leader_proposals
 from metrics.overview import build_overview, latest_year
+from metrics.projects import project_status
+from metrics.trend import MEASURES, WEIGHTINGS, level_of, trend
 from metrics.par_index import available_datasets, pick_source
 from metrics.ranking import RANKING_COLUMNS, ranking_table
+from metrics.satisfaction import SURVEYS, item_table, parse_unit, published_sipas, satisfaction_table
 from metrics.units import list_units
 
 
@@ -33,7 +39,52 @@ def parser() -> argparse.ArgumentParser:
     ranking.add_argument("--level", choices=("province", "ministry"), required=True)
     ranking.add_argument("--year", type=int, required=True)
     ranking.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
+    satisfaction = commands.add_parser("satisfaction", parents=[common],
+                                       help="satisfaction estimates with 95 %% intervals (SIPAS, health, education)")
+    satisfaction.add_argument("--survey", choices=SURVEYS, required=True)
+    satisfaction.add_argument("--year", type=int, required=True)
+    satisfaction.add_argument("--by", choices=("unit", "dimension", "item"), default="unit",
+                              help="finest breakdown: one row per unit, per unit and dimension, or per unit and item")
+    satisfaction.add_argument("--unit", help="keep one unit: vn63:22 (its hospitals or schools for health and "
+                                             "education), hospital:ID or school:ID")
+    satisfaction.add_argument("--source", choices=("upload", "demo"), help="default: upload, then demo")
+    projects = commands.add_parser("projects", parents=[common], help="the 16 national projects' status")
+    projects.add_argument("--as-of", type=_date, default=date.today(), help="reference date YYYY-MM-DD (default today)")
+    compliance = commands.add_parser("compliance", parents=[common], help="annual plans and reports on time")
+    compliance.add_argument("--year", type=int, required=True)
+    compliance.add_argument("--level", choices=("province", "ministry"), default="province")
+    compliance.add_argument("--as-of", type=_date, default=date.today(), help="reference date YYYY-MM-DD (default today)")
+    leaders = commands.add_parser("leaders", parents=[common], help="unit heads' proposed levels under a rule set")
+    leaders.add_argument("--level", choices=("province", "ministry"), required=True)
+    leaders.add_argument("--year", type=int, required=True)
+    leaders.add_argument("--rules", required=True, help="rule set name (e.g. default, quang-ngai-2018)")
+    leaders.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
+    trend = commands.add_parser("trend", parents=[common], help="series over years across the 2025 reorganisation")
+    trend.add_argument("--level", choices=("province", "ministry"), required=True)
+    trend.add_argument("--system", choices=tuple(SYSTEMS), required=True)
+    trend.add_argument("--from", dest="first", type=int, required=True)
+    trend.add_argument("--to", dest="last", type=int, required=True)
+    trend.add_argument("--measure", choices=MEASURES, default="index")
+    trend.add_argument("--weighting", choices=WEIGHTINGS, default="equal")
+    trend.add_argument("--source", choices=("upload", "published", "demo"), help="default per year: upload, published, demo")
     return top
+
+
+def _date(text: str) -> date:
+    return date.fromisoformat(text)
+
+
+def leaders_frame(con, level: str, year: int, rules: str, source: str | None, lang: str) -> pd.DataFrame:
+    """Each unit head's proposed level with the rules that fired; provisional when data was missing."""
+    proposals, chosen = leader_proposals(con, level, year, rules, source)
+    if proposals.empty:
+        return pd.DataFrame(columns=["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"])
+    suffix = "_vi" if lang == "vi" else ""
+    out = proposals.assign(name=proposals["name" if lang == "vi" else "name_en"],
+                           reasons=proposals[f"reasons{suffix}"], missing=proposals[f"missing{suffix}"],
+                           flags=proposals[f"flags{suffix}"], source=chosen, rules=rules)
+    return out[["code_system", "code", "name", "index", "rank", "group", "proposed_level", "provisional", "reasons",
+                "missing", "flags", "previous_level", "source", "rules"]]
 
 
 def ranking_frame(con, level: str, year: int, source: str | None, lang: str) -> pd.DataFrame:
@@ -73,6 +124,45 @@ def overview_frame(con, level: str, year: int | None, source: str | None, lang: 
     return pd.DataFrame(rows, columns=["figure", "value", "detail"]).astype({"value": "str"})
 
 
+SATISFACTION_COLUMNS = ["code_system", "code", "name", "dimension", "item", "n_respondents", "pct_satisfied",
+                        "pct_ci_low", "pct_ci_high", "mean_score", "flag", "mean_ci_low", "mean_ci_high", "deff", "rse",
+                        "reason", "label", "form", "source"]
+_ROUND = {"pct_satisfied": 2, "pct_ci_low": 2, "pct_ci_high": 2, "mean_score": 3, "mean_ci_low": 3, "mean_ci_high": 3,
+          "deff": 2, "rse": 3, "pct_elements_mean": 2, "elements_ci_low": 2, "elements_ci_high": 2}
+
+
+def satisfaction_frame(con, survey: str, year: int, by: str, unit: str | None, source: str | None,
+                       lang: str) -> pd.DataFrame:
+    """The satisfaction figures, one row per unit (and dimension or item): national rows have an empty code;
+    health and education units are provinces, or a province's hospitals or schools when --unit names it."""
+    scope = parse_unit(unit, survey)
+    level = "province" if survey == "sipas" or scope.kind == "national" else "facility"
+    suffix = "vi" if lang == "vi" else "en"
+    if by == "item":
+        table = item_table(con, survey, year, level=level, unit=unit, source=source)
+        frame = table.assign(name=table[f"name_{suffix}"], dimension=table["dimension_code"],
+                             item=table["item_code"], label=table[f"wording_{suffix}"])
+    else:
+        table = satisfaction_table(con, survey, year, level=level, unit=unit, source=source)
+        kinds = ("overall",) if by == "unit" else ("overall", "dimension")
+        table = table[table["set_kind"].isin(kinds)]
+        frame = table.assign(name=table[f"name_{suffix}"], dimension=table["set_code"], item="",
+                             label=table[f"set_{suffix}"], form="")
+    columns = list(SATISFACTION_COLUMNS)
+    if survey == "sipas" and by != "item" and len(frame):
+        # The overall two ways (pooled items; plain mean of the five elements) and the published index beside.
+        published = published_sipas(con, year)["provinces"][["code_system", "code", "sipas_pct"]]
+        frame = frame.merge(published.rename(columns={"sipas_pct": "published_pct"}), on=["code_system", "code"],
+                            how="left")
+        frame.loc[frame["dimension"] != "", "published_pct"] = float("nan")
+        columns += ["pct_elements_mean", "elements_ci_low", "elements_ci_high", "published_pct"]
+    frame = frame[columns].copy()
+    for column, digits in _ROUND.items():
+        if column in frame:
+            frame[column] = frame[column].astype("float64").round(digits)
+    return frame.reset_index(drop=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
@@ -81,10 +171,32 @@ def main(argv: list[str] | None = None) -> int:
                 frame = list_units(con, args.system, args.lang)
             elif args.command == "ranking":
                 frame = ranking_frame(con, args.level, args.year, args.source, args.lang)
+            elif args.command == "satisfaction":
+                frame = satisfaction_frame(con, args.survey, args.year, args.by, args.unit, args.source, args.lang)
+                if frame.empty:
+                    print(f"No {args.survey} answers for {args.year}"
+                          f"{' from ' + args.source if args.source else ''}{' in ' + args.unit if args.unit else ''}.",
+                          file=sys.stderr)
+            elif args.command == "projects":
+                frame = project_status(con, args.as_of)
+            elif args.command == "compliance":
+                frame = compliance(con, args.year, args.as_of, args.level)
+            elif args.command == "leaders":
+                frame = leaders_frame(con, args.level, args.year, args.rules, args.source, args.lang)
+            elif args.command == "trend":
+                if level_of(args.system) != args.level:
+                    raise ValueError(f"--system {args.system} is not a {args.level} code system")
+                frame = trend(con, args.system, args.first, args.last, args.measure, args.weighting, args.source)
             else:
                 frame = overview_frame(con, args.level, args.year, args.source, args.lang)
     except StoreError as exc:
         print(f"Database error: {exc}", file=sys.stderr)
         return 1
+    except KeyError as exc:     # an unknown rule set
+        print(f"Error: {exc.args[0]}", file=sys.stderr)
+        return 2
+    except ValueError as exc:   # a unit that does not fit the survey, a system of another level
+        print(f"Error: {exc}", file=sys.stderr)
+        return 2
     print(render(frame, args.format))
     return 0

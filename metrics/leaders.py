@@ -55,7 +55,7 @@ def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: st
     results = year_change(con, level, year, chosen)
     system = system_for_year(level, year)
     facts = pd.DataFrame({
-        "code_system": results["code_system"], "code": results["code"], "name": results["name_vi"],
+        "level": level, "code_system": results["code_system"], "code": results["code"], "name": results["name_vi"],
         "name_en": results["name_en"], "index": results["index"], "rank": results["rank"],
         "units_ranked": con.execute("SELECT count(*) FROM unit WHERE code_system = ? AND assessed",
                                     [system]).fetchall()[0][0],

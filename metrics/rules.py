@@ -110,7 +110,9 @@ def evaluate_rule(rule: dict, facts: dict) -> dict:
 def propose(rule_set: dict, facts: dict) -> dict:
     """Every rule's outcome and the proposed level: the band's level capped by every ceiling (the most
     restrictive wins). Provisional when any rule was not assessable; flags are listed, never applied."""
-    outcomes = [evaluate_rule(rule, facts) for rule in rule_set["rules"]]
+    # A rule may name the unit levels it applies to (SIPAS, say, surveys provinces, not ministries).
+    applicable = [r for r in rule_set["rules"] if "levels" not in r or facts.get("level") in r["levels"]]
+    outcomes = [evaluate_rule(rule, facts) for rule in applicable]
     levels = [o["level"] for o in outcomes if o["result"] in ("level", "ceiling")]
     has_band = any(o["result"] == "level" for o in outcomes)
     proposed = max(levels, key=LEVELS.index) if has_band else None

@@ -1,6 +1,7 @@
 """Figure builders: data in, go.Figure out, no Streamlit calls."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
@@ -204,4 +205,118 @@ def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str) -> go.Figur
                                   texttemplate="%{z:.1f}"))
     figure.update_layout(height=80 + 26 * len(table), margin=dict(l=10, r=10, t=10, b=10),
                          yaxis=dict(autorange="reversed"), separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+SUPPRESSED_COLOUR = "#d0d7de"
+
+
+def satisfaction_bars(ranked: pd.DataFrame, lang: str, target: float | None = None) -> go.Figure:
+    """Units by % satisfied with 95 % intervals; suppressed units drawn as hatched grey stubs (not zeros),
+    unreliable ones in amber."""
+    data = ranked.iloc[::-1]
+    names = data["name_vi" if lang == "vi" else "name_en"]
+    suppressed = data["flag"] == "suppressed"
+    colours = [SUPPRESSED_COLOUR if s else ("#bf8700" if f == "unreliable" else "#0969da")
+               for s, f in zip(suppressed, data["flag"])]
+    values = data["pct_satisfied"].where(~suppressed, 0.0).fillna(0.0)
+    labels = [t("sat.suppressed_short", lang) if s else fmt_pct(v, lang, 1) for s, v in zip(suppressed, values)]
+    figure = go.Figure(go.Bar(
+        x=values, y=names, orientation="h", marker_color=colours,
+        marker_pattern_shape=["/" if s else "" for s in suppressed], text=labels, textposition="outside",
+        cliponaxis=False,
+        error_x=dict(type="data", symmetric=False, array=(data["pct_ci_high"] - data["pct_satisfied"]).where(~suppressed),
+                     arrayminus=(data["pct_satisfied"] - data["pct_ci_low"]).where(~suppressed), color="#57606a"),
+        customdata=list(zip(data["n_respondents"], data["reason"].fillna(""))),
+        hovertemplate="%{y}: %{text}<br>n = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+    if target is not None:
+        figure.add_vline(x=target, line_dash="dash", line_color="#cf222e",
+                         annotation_text=f"{t('sat.target', lang)} {fmt_pct(target, lang, 0)}")
+    figure.update_layout(height=max(320, 20 * len(data) + 80), margin=dict(l=10, r=60, t=30, b=10),
+                         xaxis=dict(range=[0, 100], title=t("sat.pct", lang)), separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+LIKERT_COLOURS = {1: "#cf222e", 2: "#fa8c8c", 3: "#d0d7de", 4: "#79b8ff", 5: "#0969da"}
+
+
+def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str) -> go.Figure:
+    """Diverging stacked bars: answers 1-2 to the left of zero, 3 split across it, 4-5 to the right."""
+    figure = go.Figure()
+    table = distribution.pivot_table(index=label_column, columns="value", values="share", aggfunc="sum",
+                                     sort=False).fillna(0.0)
+    labels = table.index.tolist()
+    neutral = table.get(3, pd.Series(0.0, index=table.index)) / 2
+    for value, base_side in ((2, -1), (1, -1), (3, 0), (4, 1), (5, 1)):
+        shares = table.get(value, pd.Series(0.0, index=table.index))
+        if value == 3:
+            x, base = shares, -neutral
+        elif value == 2:
+            x, base = -shares, -neutral
+        elif value == 1:
+            x, base = -shares, -neutral - table.get(2, 0)
+        elif value == 4:
+            x, base = shares, neutral
+        else:
+            x, base = shares, neutral + table.get(4, 0)
+        figure.add_trace(go.Bar(y=labels, x=x, base=base, orientation="h", name=t(f"sat.scale_{value}", lang),
+                                marker_color=LIKERT_COLOURS[value], customdata=shares,
+                                hovertemplate="%{y}: %{customdata:.1f} %<extra>" + t(f"sat.scale_{value}", lang)
+                                + "</extra>"))
+    figure.add_vline(x=0, line_color="#57606a", line_width=1)
+    figure.update_layout(barmode="overlay", height=100 + 26 * len(labels), margin=dict(l=10, r=10, t=40, b=10),
+                         xaxis=dict(title=t("sat.share", lang), ticksuffix=" %"), yaxis=dict(autorange="reversed"),
+                         legend=dict(orientation="h", y=1.08, traceorder="normal"))
+    return figure
+
+
+def trend_band(trend: pd.DataFrame, lang: str) -> go.Figure:
+    """% satisfied per year with its 95 % interval as a band; significant changes marked with a star."""
+    figure = go.Figure()
+    figure.add_trace(go.Scatter(x=list(trend["year"]) + list(trend["year"])[::-1],
+                                y=list(trend["pct_ci_high"]) + list(trend["pct_ci_low"])[::-1], fill="toself",
+                                fillcolor="rgba(9,105,218,0.15)", line=dict(width=0), hoverinfo="skip",
+                                name=t("sat.interval", lang)))
+    stars = ["*" if s else "" for s in trend.get("change_significant", pd.Series(False, index=trend.index))]
+    figure.add_trace(go.Scatter(x=trend["year"], y=trend["pct_satisfied"], mode="lines+markers+text", text=stars,
+                                textposition="top center", name=t("sat.pct", lang), line=dict(color="#0969da"),
+                                hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
+    figure.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10), xaxis=dict(dtick=1),
+                         yaxis=dict(title=t("sat.pct", lang)), separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str) -> go.Figure:
+    """Choropleth of `value` by province `code` (offline boundaries); no value or suppressed: grey."""
+    codes = [f["properties"]["code"] for f in geojson["features"]]
+    data = pd.DataFrame({"code": codes}).merge(frame, on="code", how="left")
+    valued = data["value"].notna()
+    figure = go.Figure()
+    if (~valued).any():
+        figure.add_trace(go.Choropleth(geojson=geojson, featureidkey="properties.code",
+                                       locations=data.loc[~valued, "code"], z=[0] * int((~valued).sum()),
+                                       colorscale=[[0, SUPPRESSED_COLOUR], [1, SUPPRESSED_COLOUR]], showscale=False,
+                                       text=data.loc[~valued, "label"], hoverinfo="text", marker_line_color="white"))
+    figure.add_trace(go.Choropleth(geojson=geojson, featureidkey="properties.code", locations=data.loc[valued, "code"],
+                                   z=data.loc[valued, "value"], colorscale="Blues", text=data.loc[valued, "label"],
+                                   hoverinfo="text", marker_line_color="white",
+                                   colorbar=dict(title=title, thickness=12, len=0.6)))
+    figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
+    figure.update_layout(height=620, margin=dict(l=0, r=0, t=10, b=0))
+    return figure
+
+
+def scatter_with_fit(points: pd.DataFrame, x: str, y: str, label: str, lang: str, x_title: str,
+                     y_title: str) -> go.Figure:
+    """A scatter of units with a least-squares line (for SIPAS against the PAR INDEX)."""
+    figure = go.Figure(go.Scatter(x=points[x], y=points[y], mode="markers", text=points[label],
+                                  hovertemplate="%{text}<br>%{x:.2f} · %{y:.2f}<extra></extra>",
+                                  marker=dict(size=9, color="#0969da")))
+    if len(points) > 2:
+        slope, intercept = np.polyfit(points[x].astype(float), points[y].astype(float), 1)
+        xs = np.linspace(points[x].min(), points[x].max(), 20)
+        figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", line=dict(dash="dash", color="#57606a"),
+                                    hoverinfo="skip", showlegend=False))
+    figure.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=x_title, yaxis_title=y_title,
+                         showlegend=False, separators=",." if lang == "vi" else ".,")
     return figure

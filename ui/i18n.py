@@ -340,6 +340,70 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.status_of": ("Cách có giá trị {year}", "Basis {year}"),
     "col.value_of": ("Giá trị {year}", "Value {year}"),
     "col.change": ("Thay đổi", "Change"),
+    # satisfaction
+    "page.satisfaction": ("Sự hài lòng", "Satisfaction"),
+    "sat.title": ("Sự hài lòng năm {year}: {survey}", "Satisfaction {year}: {survey}"),
+    "sat.survey": ("Khảo sát", "Survey"),
+    "sat.survey.sipas": ("SIPAS (dịch vụ hành chính công)", "SIPAS (public administrative services)"),
+    "sat.survey.health": ("Người bệnh (y tế công)", "Patients (public hospitals)"),
+    "sat.survey.education": ("Cha mẹ và người học (giáo dục công)", "Parents and learners (public schools)"),
+    "sat.year": ("Năm khảo sát", "Survey year"),
+    "sat.set": ("Yếu tố / phần", "Element / part"),
+    "sat.scope": ("Phạm vi", "Scope"),
+    "sat.national": ("Toàn quốc", "National"),
+    "sat.pct": ("% hài lòng", "% satisfied"),
+    "sat.share": ("Tỷ lệ câu trả lời", "Share of answers"),
+    "sat.interval": ("Khoảng tin cậy 95 %", "95 % interval"),
+    "sat.target": ("Mục tiêu", "Target"),
+    "sat.suppressed_short": ("ẩn (n < 30)", "hidden (n < 30)"),
+    "sat.scale_1": ("Rất không hài lòng", "Very dissatisfied"), "sat.scale_2": ("Không hài lòng", "Dissatisfied"),
+    "sat.scale_3": ("Bình thường", "Neutral"), "sat.scale_4": ("Hài lòng", "Satisfied"),
+    "sat.scale_5": ("Rất hài lòng", "Very satisfied"),
+    "sat.tab.rank": ("Xếp hạng và bản đồ", "Ranking and map"),
+    "sat.tab.items": ("Theo câu hỏi", "By item"),
+    "sat.tab.trend": ("Xu hướng", "Trend"),
+    "sat.tab.compare": ("So sánh", "Compare"),
+    "sat.tab.drill": ("Bệnh viện, trường học", "Hospitals, schools"),
+    "sat.tab.special": ("Chỉ số đặc thù", "Survey-specific"),
+    "sat.tab.method": ("Phương pháp", "Method"),
+    "sat.headline": ("{pct} hài lòng ({low}–{high}), {n} người trả lời", "{pct} satisfied ({low}–{high}), {n} respondents"),
+    "sat.rank_note": ("Khoảng tin cậy 95 % tính với người trả lời là đơn vị (ước lượng tỷ số tuyến tính hóa Taylor). "
+                      "Đơn vị dưới 30 người trả lời bị ẩn; sai số tương đối từ 30 % được đánh dấu màu vàng.",
+                      "95 % intervals with the respondent as the unit (Taylor-linearised ratio estimator). Units with "
+                      "fewer than 30 respondents are hidden; a relative standard error of 30 % or more is shown amber."),
+    "sat.weakest": ("Câu hỏi thấp nhất", "Weakest items"), "sat.strongest": ("Câu hỏi cao nhất", "Strongest items"),
+    "sat.by_dimension": ("Phân bố câu trả lời theo yếu tố", "Answers by element"),
+    "sat.by_item": ("Phân bố câu trả lời theo câu hỏi", "Answers by item"),
+    "sat.unit": ("Tỉnh, thành phố", "Province"),
+    "sat.compare_a": ("Bên A", "Side A"), "sat.compare_b": ("Bên B", "Side B"),
+    "sat.compare_result": ("Chênh lệch {diff} điểm phần trăm (p = {p}){marker}",
+                           "Difference {diff} percentage points (p = {p}){marker}"),
+    "sat.significant": (" — có ý nghĩa thống kê ở mức 5 %", " — significant at 5 %"),
+    "sat.not_significant": (" — không có ý nghĩa thống kê ở mức 5 %", " — not significant at 5 %"),
+    "sat.mann_whitney": ("Mann-Whitney: p = {p}", "Mann-Whitney: p = {p}"),
+    "sat.no_data": ("Chưa có dữ liệu khảo sát này.", "No data for this survey."),
+    "sat.sipas_two_ways": ("Chỉ số chung tính theo hai cách, mỗi cách ghi tên: gộp mọi câu hỏi dịch vụ; trung bình 5 "
+                           "yếu tố. Trọng số chính thức chưa được công bố nên không tái tạo chỉ số SIPAS công bố.",
+                           "The overall two ways, each named: all service items pooled; mean of the five elements. The "
+                           "official weights are not published, so the published SIPAS is not reproduced."),
+    "sat.published": ("SIPAS công bố (toàn quốc)", "Published SIPAS (national)"),
+    "sat.vs_par": ("SIPAS và Chỉ số CCHC theo tỉnh", "SIPAS against the PAR INDEX by province"),
+    "sat.correlation": ("Pearson r = {r} (p = {p}); Spearman ρ = {rho} (p = {sp}); {n} tỉnh",
+                        "Pearson r = {r} (p = {p}); Spearman ρ = {rho} (p = {sp}); {n} provinces"),
+    "sat.method_text": ("Câu trả lời hợp lệ: 1–5; 0 (không sử dụng/không ý kiến) và ô trống bị loại khỏi tử số và mẫu số. "
+                        "% hài lòng = câu trả lời 4–5 / câu trả lời hợp lệ; điểm trung bình = trung bình câu trả lời hợp lệ; "
+                        "số người trả lời = người có ít nhất một câu trả lời hợp lệ. Có cột trọng số thì mỗi câu trả lời "
+                        "tính theo trọng số người trả lời. Khoảng tin cậy 95 %: Wilson cho một câu hỏi không trọng số, "
+                        "còn lại ước lượng tỷ số tuyến tính hóa Taylor theo người trả lời (báo cáo hệ số thiết kế). "
+                        "So sánh: kiểm định z hai tỷ lệ và Mann-Whitney; chỉ đánh dấu khi có ý nghĩa ở mức 5 %.",
+                        "Valid answer: 1–5; 0 (did not use / no opinion) and blanks are left out of every numerator and "
+                        "denominator. % satisfied = answers at 4–5 / valid answers; mean score = mean of valid answers; "
+                        "respondents = those with at least one valid answer. With a weight column every answer counts with "
+                        "its respondent's weight. 95 % intervals: Wilson for one unweighted item, otherwise a Taylor-"
+                        "linearised ratio estimator over respondents (design effect reported). Differences: two-proportion "
+                        "z-test and Mann-Whitney; marked only when significant at 5 %."),
+    "sat.reliability": ("Độ tin cậy (Cronbach's alpha, khoảng Feldt 95 %)", "Reliability (Cronbach's alpha, Feldt 95 % interval)"),
+    "sat.targets": ("Mục tiêu và khoảng cách", "Targets and distance"),
     # access
     "auth.sign_in_needed": ("Vui lòng đăng nhập bằng tài khoản của cơ quan để xem bảng điều khiển.",
                             "Please sign in with your organisation account to use the dashboard."),

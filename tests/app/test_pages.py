@@ -11,7 +11,8 @@ from tests.conftest import PROJECT
 APP = str(PROJECT / "app.py")
 PAGES = ["pages/overview_page.py", "pages/units_page.py", "pages/data_page.py", "pages/method_page.py",
          "pages/rankings_page.py", "pages/profile_page.py", "pages/upload_page.py", "pages/projects_page.py",
-         "pages/compliance_page.py", "pages/leaders_page.py", "pages/compare_page.py"]
+         "pages/compliance_page.py", "pages/leaders_page.py", "pages/compare_page.py",
+         "pages/satisfaction_page.py"]
 LANG_PARAM = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -46,9 +47,10 @@ def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, la
     assert not at.exception, [e.value for e in at.exception]
     assert at.title, "every page has a title"
     expected_title = {"vi": ["Tổng quan", "Đơn vị hành chính", "Dữ liệu và nguồn", "Phương pháp", "Xếp hạng",
-                             "hồ sơ Chỉ số CCHC", "Nạp dữ liệu", "16 đề án", "Kế hoạch CCHC năm", "Đề xuất mức xếp loại", "So sánh qua các năm"],
+                             "hồ sơ Chỉ số CCHC", "Nạp dữ liệu", "16 đề án", "Kế hoạch CCHC năm", "Đề xuất mức xếp loại", "So sánh qua các năm",
+                             "Sự hài lòng năm"],
                       "en": ["overview", "Administrative units", "Data and sources", "Method", "rankings",
-                             "PAR INDEX profile", "Load data", "16 national", "PAR plans", "Proposed levels", "Compare over years"]}[lang][PAGES.index(page)]
+                             "PAR INDEX profile", "Load data", "16 national", "PAR plans", "Proposed levels", "Compare over years", "Satisfaction 20"]}[lang][PAGES.index(page)]
     assert expected_title in at.title[0].value
 
 

@@ -54,3 +54,28 @@ def test_ranking_from_demo_scores_has_field_indices(demo_db_master):
     header = out.stdout.splitlines()[0].split(",")
     assert [c for c in header if c.startswith("field_")] == [f"field_{n}" for n in range(1, 9)]
     assert len(out.stdout.splitlines()) == 1 + 34
+
+
+def test_projects_compliance_leaders_and_trend_commands(demo_db_master):
+    db = str(demo_db_master)
+    projects = json.loads(metrics("projects", "--db", db, "--as-of", "2023-06-30", "--format", "json").stdout)
+    assert len(projects) == 16
+    assert set(projects[0]) >= {"no", "name", "lead_agency", "lead_agency_now", "deadline", "status",
+                                "percent_complete", "last_update"}
+    assert {p["status"] for p in projects} <= {"done", "on_track", "at_risk", "overdue", "roadmap"}
+    plans = metrics("compliance", "--db", db, "--year", "2024", "--as-of", "2024-12-31", "--format", "csv").stdout
+    assert plans.splitlines()[0].startswith("code_system,code,name,year,plan_status")
+    assert len(plans.splitlines()) == 1 + 63
+    leaders = json.loads(metrics("leaders", "--db", db, "--level", "ministry", "--year", "2023", "--rules",
+                                 "quang-ngai-2018", "--format", "json").stdout)
+    assert set(leaders[0]) >= {"code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"}
+    assert {r["code"]: r["proposed_level"] for r in leaders}["BTP"] == "excellent"
+    unknown = metrics("leaders", "--db", db, "--level", "ministry", "--year", "2023", "--rules", "nope")
+    assert unknown.returncode == 2 and "nope" in unknown.stderr
+    series = json.loads(metrics("trend", "--db", db, "--level", "province", "--system", "vn34", "--from", "2024",
+                                "--to", "2025", "--source", "demo", "--format", "json").stdout)
+    assert set(series[0]) >= {"code_system", "code", "name", "year", "value", "status", "from_units"}
+    statuses = {(r["code"], r["year"]): r["status"] for r in series}
+    assert statuses[("22", 2024)] == "observed" and statuses[("37", 2024)] == "reconstructed"
+    wrong = metrics("trend", "--db", db, "--level", "ministry", "--system", "vn34", "--from", "2024", "--to", "2025")
+    assert wrong.returncode == 2

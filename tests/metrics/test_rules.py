@@ -8,7 +8,7 @@ from metrics.rules import evaluate_rule, propose
 
 DEFAULT = parse_rule_set((Path(__file__).parents[2] / "data/rules/default.yaml").read_text("utf-8"))
 QUANG_NGAI = parse_rule_set((Path(__file__).parents[2] / "data/rules/quang-ngai-2018.yaml").read_text("utf-8"))
-FULL = {"index": 85.0, "rank": 10, "units_ranked": 63, "group": "B", "delta_rank": 2, "delta_index": 1.0,
+FULL = {"level": "province", "index": 85.0, "rank": 10, "units_ranked": 63, "group": "B", "delta_rank": 2, "delta_index": 1.0,
         "sipas_pct": 82.0, "plan_status": "on_time"}
 
 
@@ -115,3 +115,9 @@ def test_shipped_rule_sets_are_stored_and_proposals_run(demo_db_master):
     assert source == "published" and len(proposals) == 17
     levels = dict(zip(proposals["code"], proposals["proposed_level"]))
     assert levels["BTP"] == "excellent" and levels["BCT"] == "good"      # 89.95 and 78.03
+
+
+def test_a_rule_limited_to_provinces_does_not_make_ministries_provisional():
+    ministry = {**FULL, "level": "ministry", "sipas_pct": None}
+    assert not propose(DEFAULT, ministry)["provisional"]
+    assert propose(DEFAULT, {**ministry, "level": "province"})["provisional"]
