@@ -22,7 +22,7 @@ DATA_TABLES = (
     "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
     "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
     "national_project", "project_update", "par_plan", "plan_report", "plan_task", "published_stat", "published_sipas",
-    "rule_set", "population",
+    "rule_set", "population", "survey_quarantine",
 )
 
 
@@ -82,6 +82,18 @@ class BatchWriter:
         if count:
             self.rows += len(frame)
         return len(frame)
+
+    def insert_sql(self, table: str, select_sql: str, params: list | None = None, *, count: bool = True) -> int:
+        """Append the rows of a query (columns matched by name) with this batch's id: for loads staged in the
+        database, whose rows never pass through Python. `select_sql` is built from code, values as params."""
+        if table not in DATA_TABLES:
+            raise ValueError(f"{table} is not a batch table")
+        inserted = self.con.execute(
+            f"INSERT INTO {table} BY NAME SELECT *, ? AS batch_id FROM ({select_sql})",
+            [self.batch_id] + list(params or [])).fetchall()[0][0]
+        if count:
+            self.rows += inserted
+        return inserted
 
 
 @contextmanager

@@ -10,8 +10,8 @@ from etl.batches import BatchNotFound, list_batches, remove_batch
 from etl.build import build
 from etl.db import StoreError, open_store
 from etl.demo import DEFAULT_SEED
-from etl.load import KindNotAvailable, load_file
-from etl.loaders import ALL_KINDS, OptionError
+from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file
+from etl.loaders import ALL_KINDS, SURVEY_KINDS, OptionError
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from etl.problems import LoadRejected, format_report
@@ -38,8 +38,12 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("file", type=Path)
     ld.add_argument("--user", help="who loads (default: $PAR_USER or the OS user)")
     ld.add_argument("--sheet", help="Excel sheet name or 0-based number (default: the first)")
+    ld.add_argument("--year", type=int,
+                    help="year assessed (PAR INDEX, required) or surveyed (surveys: else the file's year or "
+                         "survey_date column)")
+    ld.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20,
+                    help=f"refuse files larger than this many MB (default {DEFAULT_MAX_BYTES // 2**20})")
     par = ld.add_argument_group("PAR INDEX (par-scores, par-totals)")
-    par.add_argument("--year", type=int, help="year assessed")
     par.add_argument("--level", choices=("province", "ministry", "department", "district", "commune"))
     par.add_argument("--parent", help="SYSTEM:CODE of the province or ministry whose own units these are")
     par.add_argument("--framework", help="criteria framework id (default: the one in force for the year)")
@@ -47,6 +51,11 @@ def parser() -> argparse.ArgumentParser:
     par.add_argument("--allow-incomplete", action="store_true", help="accept units with missing criteria")
     par.add_argument("--create-units", action="store_true", help="register unknown local units from the file")
     par.add_argument("--replace", action="store_true", help="replace the current uploaded dataset of that key")
+    survey = ld.add_argument_group("surveys (sipas, health, education)")
+    survey.add_argument("--keep-valid", action="store_true",
+                        help="load the valid rows; keep the refused ones with their reasons in survey_quarantine")
+    survey.add_argument("--replace-batch", type=int, metavar="BATCH_ID",
+                        help="put this file in place of an earlier batch of the same survey, in one transaction")
 
     ls = commands.add_parser("batches", parents=[common], help="list batches with their provenance")
     ls.add_argument("--format", choices=FORMATS, default="table")
@@ -102,16 +111,44 @@ def _build(db: Path, args) -> int:
     return 0
 
 
+SURVEY_OPTIONS = ("keep_valid", "replace_batch")
+_STEPS = {"detecting": "nhận dạng tệp", "transcoding": "chuyển mã sang UTF-8", "reading": "đọc tệp",
+          "checking": "kiểm tra", "writing": "ghi dữ liệu", "done": "xong"}
+_BREAKDOWN = {"province": ("Số người trả lời theo tỉnh", "Respondents per province"),
+              "hospital": ("Số người trả lời theo bệnh viện", "Respondents per hospital"),
+              "school": ("Số người trả lời theo trường", "Respondents per school")}
+BREAKDOWN_LINES = 70  # all 63 (or 34) provinces; a long list of schools is cut
+PROGRESS_MIN_BYTES = 5 * 2**20
+
+
+def _progress(lang: str, path: Path):
+    """Steps of a large load on stderr, only when a person watches a terminal."""
+    if not sys.stderr.isatty() or path.stat().st_size < PROGRESS_MIN_BYTES:
+        return None
+
+    def show(fraction: float, step: str) -> None:
+        print(f"[{fraction:4.0%}] {_STEPS.get(step, step) if lang == 'vi' else step}", file=sys.stderr, flush=True)
+    return show
+
+
 def _load(db: Path, args) -> int:
     if not args.file.is_file():
         print(_say(args.lang, f"Không tìm thấy tệp: {args.file}", f"File not found: {args.file}"), file=sys.stderr)
         return 2
     options = {name: getattr(args, name) for name in ("year", "level", "parent", "framework", "stage",
                                                       "allow_incomplete", "create_units", "replace")}
+    if args.kind in SURVEY_KINDS:
+        options.update({name: getattr(args, name) for name in SURVEY_OPTIONS})
+    elif args.keep_valid or args.replace_batch is not None:
+        print(_say(args.lang, "Lỗi cú pháp lệnh: --keep-valid và --replace-batch chỉ dùng cho sipas, health, education",
+                   "Usage error: --keep-valid and --replace-batch are for sipas, health and education only"),
+              file=sys.stderr)
+        return 2
     if args.sheet is not None:
         options["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
     try:
-        result = load_file(db, args.kind, args.file, user=args.user, options=options)
+        result = load_file(db, args.kind, args.file, user=args.user, options=options,
+                           max_bytes=int(args.max_mb * 2**20), progress=_progress(args.lang, args.file))
     except (KindNotAvailable, OptionError) as exc:
         print(_say(args.lang, f"Lỗi cú pháp lệnh: {exc}", f"Usage error: {exc}"), file=sys.stderr)
         return 2
@@ -126,9 +163,36 @@ def _load(db: Path, args) -> int:
                    f"Batch {result.replaced_batch_id} replaced (kept; restorable)."), file=sys.stderr)
     if result.warnings:
         print(format_report(result.warnings, args.lang), file=sys.stderr)
+    rejected = getattr(result, "rejected", 0)
+    refused = _say(args.lang, f", {rejected} dòng bị từ chối (lưu trong survey_quarantine)",
+                   f", {rejected} row(s) refused (kept in survey_quarantine)") if rejected else ""
     print(_say(args.lang,
                f"Đã nạp lô {result.batch_id} ({result.kind}): {result.rows} dòng từ {result.file_name}"
-               f", {len(result.warnings)} cảnh báo",
+               f"{refused}, {len(result.warnings)} cảnh báo",
                f"Loaded batch {result.batch_id} ({result.kind}): {result.rows} rows from {result.file_name}"
-               f", {len(result.warnings)} warning(s)"))
+               f"{refused}, {len(result.warnings)} warning(s)"))
+    _print_breakdown(result, args.lang)
     return 0
+
+
+def _print_breakdown(result, lang: str) -> None:
+    """After the summary line, on stderr (stdout stays one line for scripts): respondents per unit."""
+    rows = getattr(result, "breakdown", None)
+    if not rows:
+        return
+
+    def number(n: int) -> str:
+        return f"{n:,}".replace(",", ".") if lang == "vi" else f"{n:,}"
+
+    sys.stdout.flush()
+    vi, en = _BREAKDOWN[result.breakdown_of]
+    lines = [f"{_say(lang, vi, en)} ({_say(lang, 'đã nạp', 'loaded')} {number(result.rows)}, "
+             f"{_say(lang, 'từ chối', 'refused')} {number(getattr(result, 'rejected', 0))}):"]
+    shown = rows[:BREAKDOWN_LINES]
+    width = max(len(label) for label, _n in shown)
+    lines += [f"  {label:<{width}} {number(n):>10}" for label, n in shown]
+    if len(rows) > BREAKDOWN_LINES:
+        rest = number(sum(n for _label, n in rows[BREAKDOWN_LINES:]))
+        lines.append(_say(lang, f"  … và {len(rows) - BREAKDOWN_LINES} đơn vị khác ({rest})",
+                          f"  … and {len(rows) - BREAKDOWN_LINES} more ({rest})"))
+    print("\n".join(lines), file=sys.stderr)

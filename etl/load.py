@@ -1,7 +1,9 @@
 """Loading one file of one kind: read, validate against the store, then write it all or nothing."""
 from __future__ import annotations
 
+import tempfile
 from pathlib import Path
+from typing import Callable
 
 from etl.batches import DatasetExists, batch_transaction, file_sha256
 from etl.db import first_row, open_store
@@ -34,9 +36,11 @@ def load_file(
     options: dict | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     wait_seconds: float | None = None,
+    progress: Callable[[float, str], None] | None = None,
 ) -> LoadResult:
     """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found,
-    OptionError for options that do not fit the kind, KindNotAvailable for an unknown kind."""
+    OptionError for options that do not fit the kind, KindNotAvailable for an unknown kind.
+    `progress(fraction, step)` hears how a large load advances (kinds staged in the database only)."""
     specs = registry()
     if kind not in specs:
         if kind in PLANNED_KINDS:
@@ -45,6 +49,9 @@ def load_file(
     spec = specs[kind]
     options = spec.check_options(dict(options or {}))
     name = display_name or Path(path).name
+    if spec.stage is not None:
+        return _load_in_database(db_path, spec, Path(path), name, source=source, user=user, options=options,
+                                 max_bytes=max_bytes, wait_seconds=wait_seconds, progress=progress)
     expected = [alias for column in spec.columns for alias in column.aliases[:1]]
     try:
         table = read_table(path, display_name=name, expected_headers=expected, max_bytes=max_bytes,
@@ -82,3 +89,18 @@ def load_file(
                 "(lô cũ được giữ lại và trở lại nếu gỡ lô mới)")]) from exc
         return LoadResult(writer.batch_id, kind, writer.rows, name, [p for p in problems if p.severity == "warning"],
                           writer.replaced_batch_id)
+
+
+def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str, user: str | None, options: dict,
+                      max_bytes: int, wait_seconds: float | None, progress) -> LoadResult:
+    """A kind staged and checked inside the database (surveys), then written in one batch transaction."""
+    digest = file_sha256(path)
+    with open_store(db_path, read_only=False, wait_seconds=wait_seconds) as con, \
+            tempfile.TemporaryDirectory(prefix="par-load-") as work:
+        staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
+                            workdir=Path(work), progress=progress)
+        with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest, user=user,
+                               dataset_key=spec.dataset_key({**options, "source": source}),
+                               note=staged.note) as writer:
+            staged.write(writer)
+        return staged.finish(writer)

@@ -7,11 +7,9 @@ from typing import Callable
 # Every kind the command line names. A kind whose loader is not yet written is refused with a clear
 # message (exit 2), never accepted and ignored. Issue numbers say where each is specified.
 PLANNED_KINDS = {
-    "sipas": "SIPAS survey files (issue #4)",
-    "health": "health satisfaction survey files (issue #4)",
-    "education": "education satisfaction survey files (issue #4)",
     "plans": "annual PAR plans and report submissions (issue #6)",
 }
+SURVEY_KINDS = ("sipas", "health", "education")
 
 
 class OptionError(ValueError):
@@ -26,7 +24,10 @@ class LoaderSpec:
     - `validate(con, sheet, options)`: frames to insert by table, and every problem found; never writes;
     - `check_options(options)`: raise OptionError for a usage error; may fill defaults;
     - `dynamic(con, options)`: a header rule for columns that are data (criterion codes, field numbers);
-    - `dataset_key(options)`: the key under which one batch is current (None: batches accumulate).
+    - `dataset_key(options)`: the key under which one batch is current (None: batches accumulate);
+    - `stage(con, path, name, options, **context)`: for kinds read and checked inside the database rather than
+      row by row in Python (surveys: a million rows): returns a StagedLoad, or raises LoadRejected; `columns`,
+      `validate` and `dynamic` are then unused.
     """
 
     kind: str
@@ -37,13 +38,24 @@ class LoaderSpec:
     check_options: Callable = field(default=lambda options: options)
     dynamic: Callable | None = None
     dataset_key: Callable = field(default=lambda options: None)
+    stage: Callable | None = None
+
+
+@dataclass
+class StagedLoad:
+    """A file checked inside the database and ready to write, for etl.load to finish in one batch transaction:
+    `write(writer)` inserts under the batch, `finish(writer)` gives the LoadResult."""
+
+    write: Callable
+    finish: Callable
+    note: str | None = None
 
 
 def registry() -> dict[str, LoaderSpec]:
-    from etl.loaders import par_scores, par_totals, projects
+    from etl.loaders import par_scores, par_totals, projects, survey
 
-    specs = [projects.SPEC, par_scores.SPEC, par_totals.SPEC]
+    specs = [projects.SPEC, par_scores.SPEC, par_totals.SPEC, *survey.SPECS]
     return {spec.kind: spec for spec in specs}
 
 
-ALL_KINDS = tuple(sorted(set(PLANNED_KINDS) | {"projects", "par-scores", "par-totals"}))
+ALL_KINDS = tuple(sorted(set(PLANNED_KINDS) | {"projects", "par-scores", "par-totals", *SURVEY_KINDS}))

@@ -1,0 +1,390 @@
+"""Reading a survey file into DuckDB without holding it in Python.
+
+The layout (encoding, delimiter, title rows, header row) is found by the shared reader, etl.readers.read_table,
+on the first 64 KB. What DuckDB cannot read (UTF-16, Windows-1258) is transcoded to UTF-8 in one streaming
+pass, NFC-normalised as it goes. The file is then a SQL source with one text column per header position,
+`cell_0` .. `cell_N`, plus `cell_extra`, the first non-empty cell beyond the header when a row has more cells
+than the header has columns. `read_into` runs one query over that source into a temp table (the survey loader
+types the answers in the same pass); a record is numbered by its position in that table (rowid + 1): blank
+lines are not records, all-blank rows are.
+
+File rows (as a spreadsheet numbers them) are worked out only for the records a report names: a second pass
+over the file, made only when something is wrong; `read_text` likewise re-reads the cells of such records.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterator
+
+import duckdb
+import pandas as pd
+
+from etl.problems import Problem
+from etl.readers import ReadProblem, read_table
+
+SAMPLE_BYTES = 64 * 1024
+SLACK = 32  # cells a row may have beyond the header and still be read (and reported as ragged)
+CHUNK = 1 << 20
+_REJECTS, _SCANS = "survey_csv_rejects", "survey_csv_scans"
+_UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
+_MAX_BLANKED = 40  # broken rows in the sample set aside while finding the header
+
+Progress = Callable[[float, str], None]
+
+_TEXT = {
+    "too_large": ("Tệp quá lớn: {size}, vượt giới hạn {limit}.", "File too large: {size}, over the limit of {limit}."),
+    "decode": ("Có ký tự không đọc được theo bảng mã {enc}. Hãy lưu lại dưới dạng CSV UTF-8.",
+               "Characters that are not valid {enc}. Save the file again as CSV UTF-8."),
+    "malformed": ("Dòng không tách được thành các cột ({error}): \"{line}\"",
+                  "Row cannot be split into columns ({error}): \"{line}\""),
+    "w_cp1258": ("Tệp không phải UTF-8 sau 64 KB đầu; đã đọc theo bảng mã Windows-1258",
+                 "not UTF-8 after the first 64 KB; read as Windows-1258"),
+    "w_titles": ("Bỏ qua dòng tiêu đề phía trên bảng: dòng {span}", "title row(s) {span} skipped"),
+}
+
+
+def _problem(file: str, key: str, row: int | None = None, value: str | None = None, severity: str = "error",
+             **args) -> Problem:
+    vi, en = _TEXT[key]
+    return Problem(file, row, None, value, en.format(**args), vi.format(**args), severity)
+
+
+class ReadRejected(Exception):
+    """The file cannot be read as a table; `problems` say why (file-level: no row can be trusted)."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems[0].message_en if problems else "rejected")
+        self.problems = problems
+
+
+@dataclass
+class Layout:
+    """How a file is laid out and where DuckDB reads it from."""
+
+    file_name: str
+    headers: list[str]  # header text by position ('' for an unnamed column)
+    header_row: int
+    encoding: str | None  # None for a workbook
+    delimiter: str | None
+    sheet: str | None
+    path: Path
+    workdir: Path
+    text_path: Path | None = None  # the UTF-8 file DuckDB reads (the original or a transcoded copy)
+    warnings: list[Problem] = field(default_factory=list)
+    malformed: list[Problem] = field(default_factory=list)  # rows DuckDB could not split: always refused
+    parallel: bool = True
+    _workbook_rows: list[int] | None = None
+    _skipped_lines: set[int] = field(default_factory=set)
+
+    @property
+    def cells(self) -> list[str]:
+        return [f"cell_{i}" for i in range(max(len(self.headers), 1))]
+
+    def source(self, types: dict[str, str] | None = None) -> tuple[str, list]:
+        """A SQL FROM item giving cell_0..cell_N and cell_extra, with its parameters. Cells are text unless
+        `types` names a type for DuckDB's reader to parse them as (CSV only)."""
+        if self.text_path is None:
+            return "survey_workbook", []
+        columns = {c: "VARCHAR" for c in self.cells} | (types or {}) | {f"spill_{i}": "VARCHAR" for i in range(SLACK)}
+        spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())  # names and types from code only
+        spill = ", ".join(f"nullif(trim(spill_{i}), '')" for i in range(SLACK))
+        return (f"(SELECT {', '.join(self.cells)}, coalesce({spill}) AS cell_extra "
+                f"FROM read_csv(?, header = true, skip = ?, delim = ?, quote = '\"', escape = '\"', "
+                f"auto_detect = false, null_padding = true, encoding = 'utf-8', columns = {{{spec}}}, "
+                f"parallel = {str(self.parallel).lower()}, store_rejects = true, rejects_table = '{_REJECTS}', "
+                f"rejects_scan = '{_SCANS}'))", [str(self.text_path), self.header_row - 1, self.delimiter])
+
+    def file_rows(self, recs) -> dict[int, int]:
+        """1-based file row of each record number asked for."""
+        wanted = {int(r) for r in recs}
+        if not wanted:
+            return {}
+        if self._workbook_rows is not None:
+            rows = self._workbook_rows
+            return {r: rows[r - 1] for r in wanted if 0 < r <= len(rows)}
+        return _record_lines(self.text_path, self.delimiter, self.header_row, self._skipped_lines, wanted)
+
+
+def _mb(n: int) -> str:
+    return f"{n / 2**20:.1f} MB ({n:,} bytes)"
+
+
+def _clean(text: str) -> str:
+    return " ".join(unicodedata.normalize("NFC", text).strip().strip("\ufeff\u200b").split())
+
+
+def open_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, workdir: Path, *,
+              expected_headers: list[str], sheet: str | int | None = None, max_bytes: int,
+              progress: Progress | None = None) -> Layout:
+    """Find the layout of `path` and make it readable by DuckDB, or raise ReadRejected / ReadProblem."""
+    say = progress or (lambda _f, _s: None)
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadRejected([_problem(name, "too_large", size=_mb(size), limit=_mb(max_bytes))])
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        say(0.05, "reading")
+        table = read_table(path, display_name=name, sheet=sheet, expected_headers=expected_headers,
+                           max_bytes=max_bytes)
+        return _workbook_layout(con, table, name, path, workdir)
+    sample = head if size <= len(head) else _cut_at_line(head)
+    say(0.02, "detecting")
+    table, encoding = _detect(sample, name, expected_headers, workdir)
+    layout = Layout(name, _header_cells(sample, encoding, table.delimiter, table.header_row), table.header_row,
+                    encoding, table.delimiter, None, path, workdir, text_path=path)
+    if table.header_row > 1:
+        span = f"1-{table.header_row - 1}" if table.header_row > 2 else "1"
+        layout.warnings.append(_problem(name, "w_titles", severity="warning", span=span))
+    if encoding in ("utf-16", "cp1258"):
+        layout.text_path = _transcode(path, workdir / "utf8.csv", encoding, name, size, say)
+    return layout
+
+
+def read_into(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, projection: str,
+              params: list | None = None, progress: Progress | None = None,
+              types: dict[str, str] | None = None) -> bool:
+    """CREATE TEMP TABLE `table` AS SELECT `projection` FROM the file, every record in file order.
+
+    A UTF-8 sample followed by other bytes means Windows-1258 (read_table's rule): the file is transcoded and
+    read again. Rows DuckDB cannot split at all go to `layout.malformed`. With `types`, returns False when a
+    cell could not be parsed as its type (DuckDB then leaves the row out: read again without `types`).
+    """
+    say = progress or (lambda _f, _s: None)
+    sql = f"CREATE TEMP TABLE {table} AS SELECT {projection} FROM {{source}}"
+    rejects = _run(con, layout, sql, params, table, types)
+    if layout.text_path is not None and any(r[1] == "INVALID ENCODING" for r in rejects):
+        if layout.encoding != "utf-8":
+            first = min(r[0] for r in rejects if r[1] == "INVALID ENCODING")
+            line = _lines_at(layout.text_path, [first])[first]
+            raise ReadRejected([_problem(layout.file_name, "decode", row=line, enc=layout.encoding)])
+        layout.encoding = "cp1258"
+        layout.text_path = _transcode(layout.path, layout.workdir / "utf8.csv", "cp1258", layout.file_name,
+                                      layout.path.stat().st_size, say)
+        layout.warnings.append(_problem(layout.file_name, "w_cp1258", severity="warning"))
+        rejects = _run(con, layout, sql, params, table, types)
+    if any(r[1] == "CAST" for r in rejects):
+        return False
+    layout.malformed, layout._skipped_lines = _malformed(rejects, layout.text_path, layout.file_name) \
+        if layout.text_path is not None else ([], set())
+    return True
+
+
+def read_text(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, recs_sql: str) -> None:
+    """CREATE TEMP TABLE `table` (rec, cell_0.., cell_extra) with the cells as written of the records
+    `recs_sql` selects: the values a report shows and quarantine keeps (answers are typed when first read)."""
+    _run(con, layout, f"CREATE TEMP TABLE {table} AS SELECT * FROM (SELECT row_number() OVER () AS rec, * "
+                      f"FROM {{source}}) WHERE rec IN ({recs_sql})", [], table)
+
+
+def _run(con: duckdb.DuckDBPyConnection, layout: Layout, sql: str, params: list | None, table: str,
+         types: dict[str, str] | None = None) -> list[tuple]:
+    """Run a query over the file's source; returns DuckDB's rejects as (byte position, error type, line)."""
+    while True:
+        source, source_params = layout.source(types)
+        con.execute(f"DROP TABLE IF EXISTS {table}")
+        for name in (_REJECTS, _SCANS):
+            con.execute(f"DROP TABLE IF EXISTS {name}")
+        try:
+            # parameters in the order they appear: the projection's, then the source's
+            con.execute(sql.replace("{source}", source), list(params or []) + source_params)
+            break
+        except duckdb.Error as exc:
+            # DuckDB's parallel reader cannot pad short rows when quoted cells span lines: read serially.
+            if not layout.parallel or "null_padding" not in str(exc):
+                raise
+            layout.parallel = False
+    if layout.text_path is None:
+        return []
+    rows = con.execute(f"SELECT byte_position, error_type, csv_line FROM {_REJECTS} ORDER BY byte_position").fetchall()
+    for name in (_REJECTS, _SCANS):
+        con.execute(f"DROP TABLE IF EXISTS {name}")
+    return rows
+
+
+def _cut_at_line(head: bytes) -> bytes:
+    """The sample up to its last complete line (two-byte newlines in UTF-16)."""
+    if head.startswith(codecs.BOM_UTF16_LE):
+        cut = max((i for i in _find_all(head, b"\n\x00") if i % 2 == 0), default=-2)
+    elif head.startswith(codecs.BOM_UTF16_BE):
+        cut = max((i for i in _find_all(head, b"\x00\n") if i % 2 == 0), default=-2)
+    else:
+        cut = head.rfind(b"\n") - 1
+    return head[: cut + 2] if cut >= 0 else head
+
+
+def _find_all(data: bytes, needle: bytes) -> Iterator[int]:
+    start = data.find(needle)
+    while start >= 0:
+        yield start
+        start = data.find(needle, start + 1)
+
+
+def _encoding_of(sample: bytes) -> str:
+    """The same decision etl.readers makes: a UTF-16 or UTF-8 BOM, else UTF-8 if it decodes, else Windows-1258."""
+    if sample.startswith(_UTF16_BOMS):
+        return "utf-16"
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "cp1258"
+
+
+def _detect(sample: bytes, name: str, expected: list[str], workdir: Path):
+    """read_table on the sample: the layout, and the file's problems if it is not a table at all.
+
+    A row of the sample that read_table refuses (a ragged row, data under an unnamed column) is not the whole
+    file's problem here: it is blanked and the layout found without it; DuckDB's full read and the row checks
+    report every such row with the others.
+    """
+    path = workdir / "sample.bin"
+    path.write_bytes(sample)
+    try:
+        table = read_table(path, display_name=name, expected_headers=expected)
+        return table, _encoding_of(sample) if table.encoding is None else table.encoding
+    except ReadProblem as first:
+        if first.row is None:
+            raise
+        encoding = _encoding_of(sample)
+        try:
+            # physical lines as csv numbers them (str.splitlines would also split at \x1c, \x85, \u2028...)
+            lines = sample.decode(encoding).split("\n")
+            lines = [line + "\n" for line in lines[:-1]] + lines[-1:]
+        except UnicodeDecodeError:
+            raise first from None
+        blanked: list[int] = []
+        problem = first
+        while len(blanked) < _MAX_BLANKED and problem.row is not None and 1 <= problem.row <= len(lines):
+            blanked.append(problem.row)
+            lines[problem.row - 1] = "\n"
+            path.write_bytes("".join(lines).encode("utf-8"))
+            try:
+                table = read_table(path, display_name=name, expected_headers=expected)
+            except ReadProblem as again:
+                problem = again
+                continue
+            if table.header_row < min(blanked):
+                return table, encoding
+            break
+        raise first from None
+
+
+def _header_cells(sample: bytes, encoding: str, delimiter: str, header_row: int) -> list[str]:
+    """Every cell of the header record, unnamed ones included, so positions match the file's columns."""
+    text = sample.decode(encoding, errors="replace")
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    line = 1
+    for cells in reader:
+        if line == header_row:
+            names = [_clean(c) for c in cells]
+            while names and not names[-1]:
+                names.pop()
+            return names
+        line = reader.line_num + 1
+    return []
+
+
+def _transcode(path: Path, target: Path, encoding: str, name: str, size: int, say: Progress) -> Path:
+    """Rewrite the file as UTF-8 (NFC) one megabyte at a time; lines keep their numbers."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    line = 1
+    done = 0
+    shown = 0.0
+    with path.open("rb") as raw, target.open("w", encoding="utf-8", newline="") as out:
+        pending = ""
+        while True:
+            chunk = raw.read(CHUNK)
+            try:
+                text = pending + decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                at = line + chunk[: max(exc.start, 0)].count(b"\n")
+                raise ReadRejected([_problem(name, "decode", row=at, enc=encoding)]) from exc
+            cut = text.rfind("\n") + 1 if chunk else len(text)
+            # A tone mark may arrive in the next chunk: normalise whole lines only.
+            out.write(unicodedata.normalize("NFC", text[:cut]))
+            pending = text[cut:]
+            line += chunk.count(b"\n")
+            done += len(chunk)
+            if chunk and done / size >= shown + 0.1:  # a line per tenth of the file, not per megabyte
+                shown = done / size
+                say(0.02 + 0.2 * shown, "transcoding")
+            if not chunk:
+                break
+    return target
+
+
+def _lines_at(source: Path, positions: list[int]) -> dict[int, int]:
+    """Physical line number of each byte position, in one pass."""
+    wanted = sorted(set(positions))
+    found: dict[int, int] = {}
+    line, offset, i = 1, 0, 0
+    with source.open("rb") as fh:
+        while i < len(wanted) and (chunk := fh.read(CHUNK)):
+            while i < len(wanted) and wanted[i] < offset + len(chunk):
+                found[wanted[i]] = line + chunk[: wanted[i] - offset].count(b"\n")
+                i += 1
+            line += chunk.count(b"\n")
+            offset += len(chunk)
+    for position in wanted[i:]:
+        found[position] = line
+    return found
+
+
+def _malformed(rejects: list[tuple], source: Path, name: str) -> tuple[list[Problem], set[int]]:
+    """Rows DuckDB could not split (far too many cells, a stray quote): one problem per row."""
+    if not rejects:
+        return [], set()
+    lines = _lines_at(source, [r[0] for r in rejects])
+    problems, seen = [], set()
+    for position, error, text in rejects:
+        line = lines[position]
+        if line in seen:
+            continue
+        seen.add(line)
+        shown = " ".join(str(text or "").split())[:120]
+        problems.append(_problem(name, "malformed", row=line, value=None, error=error.lower(), line=shown))
+    return problems, seen
+
+
+def _record_lines(source: Path, delimiter: str, header_row: int, skipped: set[int], wanted: set[int]) -> dict[int, int]:
+    """Record number -> file line, re-reading the UTF-8 file with Python's csv module, which splits records as
+    DuckDB does (quoted cells may span lines; blank lines are not records; rows DuckDB refused are skipped)."""
+    found: dict[int, int] = {}
+    last = max(wanted)
+    with source.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
+        reader = csv.reader(fh, delimiter=delimiter)
+        line, rec = 1, 0
+        for cells in reader:
+            start, line = line, reader.line_num + 1
+            if start <= header_row or not cells or start in skipped:
+                continue
+            rec += 1
+            if rec in wanted:
+                found[rec] = start
+                if rec >= last:
+                    break
+    return found
+
+
+def _workbook_layout(con: duckdb.DuckDBPyConnection, table, name: str, path: Path, workdir: Path) -> Layout:
+    """A workbook read by read_table (small in practice) becomes the temp table survey_workbook."""
+    frame = table.frame
+    cells = pd.DataFrame({f"cell_{i}": frame.iloc[:, i] for i in range(frame.shape[1])})
+    con.execute("DROP TABLE IF EXISTS survey_workbook")
+    con.register("_survey_frame", cells)
+    try:
+        con.execute("CREATE TEMP TABLE survey_workbook AS SELECT *, NULL::VARCHAR AS cell_extra FROM _survey_frame")
+    finally:
+        con.unregister("_survey_frame")
+    warnings = [Problem(name, None, None, None, en, vi, "warning")
+                for en, vi in zip(table.warnings, table.warnings_vi or table.warnings)]
+    return Layout(name, list(table.header), table.header_row, None, None, table.sheet, path, workdir,
+                  warnings=warnings, _workbook_rows=list(table.source_rows))

@@ -1,0 +1,152 @@
+"""What a survey load tells people: the reasons of every check in Vietnamese and English, the problems of the
+file as a whole (its header; nothing under it), and the report of row problems, at most REPORT_CAP of each kind
+(same check, same column) with file, row, column, value and reason, then how many more there are."""
+from __future__ import annotations
+
+import duckdb
+from openpyxl.utils import get_column_letter
+
+from etl.loaders.survey_instruments import Instrument
+from etl.loaders.survey_read import Layout
+from etl.loaders.survey_rows import YEAR_RANGE
+from etl.loaders.survey_spec import KINDS, HeaderMatch, SurveyKind, guess_kind
+from etl.problems import Problem
+
+REPORT_CAP = 1000  # problems listed per kind of problem; the rest are counted
+
+# Reasons by check: (English, Vietnamese); {detail} and {row} are filled per problem.
+MESSAGES = {
+    "required": ("a value is required", "bắt buộc phải có giá trị"),
+    "dup_in_file": ("respondent_id appears more than once in this file for {detail} (also row {row})",
+                    "mã người trả lời bị trùng trong tệp, cùng năm {detail} (trùng dòng {row})"),
+    "dup_loaded": ("respondent_id already loaded for {detail}", "mã người trả lời đã được nạp: {detail}"),
+    "year": (f"not a year (a whole number from {YEAR_RANGE[0]} to {YEAR_RANGE[1]})",
+             f"không phải năm (số nguyên từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]})"),
+    "date": ("not a date: write dd/mm/yyyy or yyyy-mm-dd", "không phải ngày: ghi dd/mm/yyyy hoặc yyyy-mm-dd"),
+    "year_vs_date": ("the year differs from the survey date's year ({detail})",
+                     "năm khác với năm của ngày khảo sát ({detail})"),
+    "year_vs_option": ("the row is for {detail}, not the year given with --year",
+                       "dòng này thuộc năm {detail}, không phải năm khai báo với --year"),
+    "no_year": ("no year: load with --year, or fill the year or survey_date column",
+                "không có năm: nạp với --year, hoặc điền cột năm hay ngày khảo sát"),
+    "weight": ("the weight must be a number greater than 0", "trọng số phải là số lớn hơn 0"),
+    "coded": ("not an accepted value; use one of: {detail}", "giá trị không hợp lệ; dùng một trong: {detail}"),
+    "province": ("{detail}", "{detail}"),
+    "facility_in_file": ("{detail}", "{detail}"),
+    "facility_registered": ("{detail}", "{detail}"),
+    "answer": ("the answer must be a whole number {detail}", "câu trả lời phải là số nguyên {detail}"),
+    "not_on_form": ("this item is not on the {detail} form; leave it blank",
+                    "câu hỏi này không có trong phiếu {detail}; hãy để trống"),
+    "no_answers": ("the row has no answers", "dòng không có câu trả lời nào"),
+    "ragged": ("the row has more cells than the header has columns", "dòng có nhiều ô hơn số cột của tiêu đề"),
+    "unnamed": ("a cell under a column with no header holds data", "có dữ liệu ở cột không có tiêu đề"),
+}
+
+_FILE_TEXT = {
+    "missing": ("required column '{required}' is missing (accepted headers: {aliases})",
+                "thiếu cột bắt buộc '{required}' (tên cột được chấp nhận: {aliases})"),
+    "missing_items": ("item columns missing for the {form} form: {codes}",
+                      "thiếu cột câu hỏi của phiếu {form}: {codes}"),
+    "twice": ("columns '{first}' and '{other}' both mean '{meaning}'; keep one",
+              "hai cột '{first}' và '{other}' cùng có nghĩa '{meaning}'; giữ một cột"),
+    "unused": ("columns not used: {names}", "các cột không dùng đến: {names}"),
+    "wrong_kind": ("this looks like a {other_en} file, not a {this_en} file; load it as: "
+                   "python -m etl load {other} FILE",
+                   "tệp này có vẻ là tệp {other_vi}, không phải {this_vi}; hãy nạp bằng lệnh: "
+                   "python -m etl load {other} FILE"),
+    "header_only": ("header only, no data rows", "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu"),
+    "no_year": ("no year: load with --year Y, or add a year or survey_date column",
+                "không có năm: nạp với --year Y, hoặc thêm cột năm hay ngày khảo sát"),
+    "more": ("… and {n:,} more row(s) with this problem: {reason}", "… và {n:,} dòng khác có cùng lỗi: {reason}"),
+}
+
+
+def _file_problem(name: str, key: str, row: int | None = None, column: str | None = None, severity: str = "error",
+                  **args) -> Problem:
+    en, vi = _FILE_TEXT[key]
+    return Problem(name, row, column, None, en.format(**args), vi.format(**args), severity)
+
+
+def header_problems(layout: Layout, kind: SurveyKind, match: HeaderMatch, instruments: list[Instrument],
+                    items_by_survey: dict[str, list[str]], option_year: int | None) -> list[Problem]:
+    """Missing and doubled columns, a file of another kind, no year, header only; unused columns as a warning."""
+    name, row = layout.file_name, layout.header_row
+    problems = []
+    missing = [c for c in kind.columns if c.required and c.name not in match.columns]
+    absent_items = any(code not in match.items for i in instruments for code in i.item_codes())
+    if missing or absent_items:
+        other = guess_kind(layout.headers, items_by_survey, kind.survey)
+        if other:  # the file's own kind is the one useful thing to say; its missing columns are noise
+            o = KINDS[other]
+            return [_file_problem(name, "wrong_kind", row, other=other, other_en=o.name_en, other_vi=o.name_vi,
+                                  this_en=kind.name_en, this_vi=kind.name_vi)]
+    for column in missing:
+        problems.append(_file_problem(name, "missing", row, column.name, required=column.name,
+                                      aliases=", ".join(column.aliases)))
+    for column, first, other in match.duplicates:
+        problems.append(_file_problem(name, "twice", row, layout.headers[other], first=layout.headers[first],
+                                      other=layout.headers[other], meaning=column))
+    if len(instruments) == 1:  # health forms are checked once the forms in the file are known
+        problems += item_problems(layout, match, instruments)
+    if option_year is None and "year" not in match.columns and "survey_date" not in match.columns:
+        problems.append(_file_problem(name, "no_year", row))
+    unused = [layout.headers[p] for p in match.unused]
+    if unused:
+        problems.append(_file_problem(name, "unused", row, severity="warning", names=", ".join(unused)))
+    return problems
+
+
+def content_problems(layout: Layout, records: int) -> list[Problem]:
+    """After the full read: rows DuckDB could not split, and a file with a header and nothing under it."""
+    problems = list(layout.malformed)
+    if records == 0 and not problems:
+        problems.append(_file_problem(layout.file_name, "header_only", layout.header_row))
+    return problems
+
+
+def item_problems(layout: Layout, match: HeaderMatch, instruments: list[Instrument]) -> list[Problem]:
+    """Item columns a form needs that the file lacks, one problem per form listing them."""
+    problems = []
+    for instrument in instruments:
+        absent = [code for code in instrument.item_codes() if code not in match.items]
+        if absent:
+            problems.append(_file_problem(layout.file_name, "missing_items", layout.header_row, ", ".join(absent),
+                                          form=instrument.form, codes=", ".join(absent)))
+    return problems
+
+
+def column_label(layout: Layout, match: HeaderMatch, col: str) -> str:
+    """The header as the file writes it, for a canonical column or item code."""
+    if col.startswith("#"):  # an unnamed column: its spreadsheet letter
+        return get_column_letter(int(col[1:]))
+    position = match.position(col)
+    return layout.headers[position] if position is not None else col
+
+
+def report(con: duckdb.DuckDBPyConnection, layout: Layout, match: HeaderMatch, cap: int = REPORT_CAP) -> list[Problem]:
+    """Problems of `survey_problem` for people: at most `cap` per (check, column), file rows worked out, the
+    rest counted."""
+    listed = con.execute(
+        "SELECT rec, code, col, value, detail_en, detail_vi, other_rec FROM survey_problem "
+        "QUALIFY row_number() OVER (PARTITION BY code, col ORDER BY rec) <= ? ORDER BY rec, col", [cap]).fetchall()
+    counts = con.execute("SELECT code, col, count(*) FROM survey_problem GROUP BY ALL "
+                         "HAVING count(*) > ? ORDER BY min(rec)", [cap]).fetchall()
+    rows = layout.file_rows({r[0] for r in listed} | {r[6] for r in listed if r[6] is not None})
+    name = layout.file_name
+    problems, first = [], {}
+    for rec, code, col, value, detail_en, detail_vi, other in listed:
+        en, vi = MESSAGES[code]
+        other_row = rows.get(other, "?") if other is not None else ""
+        problem = Problem(name, rows.get(rec), column_label(layout, match, col) or None, value,
+                          en.format(detail=detail_en or "", row=other_row),
+                          vi.format(detail=detail_vi or "", row=other_row))
+        first.setdefault((code, col), problem)
+        problems.append(problem)
+    positions = {c: i for i, c in enumerate(layout.headers)}
+    problems.sort(key=lambda p: (p.row or 0, positions.get(p.column, -1)))
+    for code, col, n in counts:
+        example = first[(code, col)]
+        en, vi = _FILE_TEXT["more"]
+        problems.append(Problem(name, None, example.column, None, en.format(n=n - cap, reason=example.message_en),
+                                vi.format(n=n - cap, reason=example.message_vi)))
+    return problems

@@ -1,0 +1,116 @@
+"""Writing a checked survey file under one batch, inside the caller's transaction: new facilities, respondents,
+answers (long: one row per respondent and item, unpivoted in SQL), and with --keep-valid the refused rows with
+their reasons. Rows with any problem in `survey_problem` are never written to the data tables."""
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import duckdb
+
+from etl.batches import BatchWriter
+from etl.loaders.survey_read import Layout, read_text
+from etl.loaders.survey_rows import RowContext, register_table
+from etl.loaders.survey_report import MESSAGES
+
+_VALID = "rec NOT IN (SELECT rec FROM survey_problem)"
+
+
+def retire_replaced(con: duckdb.DuckDBPyConnection, writer: BatchWriter, replaced: int) -> None:
+    """The corrected file takes the earlier batch's place: kept as retired, current again if this batch is
+    removed (etl.batches.remove_batch restores what a batch replaced)."""
+    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    con.execute("UPDATE batch SET status = 'retired', changed_at = ? WHERE batch_id = ?", [now, replaced])
+    con.execute("UPDATE batch SET replaces_batch_id = ? WHERE batch_id = ?", [replaced, writer.batch_id])
+    writer.replaced_batch_id = replaced
+
+
+def write_survey(con: duckdb.DuckDBPyConnection, writer: BatchWriter, ctx: RowContext, *, source: str,
+                 replaced: int | None, refused: bool) -> None:
+    """Facilities first seen in this file, then respondents (counted as the batch's rows), then answers.
+    `refused`: some rows have problems (--keep-valid) and are left out."""
+    kind = ctx.kind
+    valid = _VALID if refused else "TRUE"
+    start = con.execute("SELECT coalesce(max(respondent_key), 0) FROM survey_respondent").fetchall()[0][0]
+    facility_sql = "NULL::VARCHAR"
+    if kind.facility_type:
+        id_col, name_col = kind.facility_columns
+        facility_sql = id_col
+        writer.insert_sql("facility", f"""
+            SELECT ? AS facility_type, {id_col} AS facility_id, arg_min({name_col}, rec) AS name,
+                   arg_min(unit_system, rec) AS unit_system, arg_min(unit_code, rec) AS unit_code
+            FROM survey_rows
+            WHERE {valid} AND {id_col} NOT IN (
+                SELECT f.facility_id FROM facility f JOIN batch b USING (batch_id)
+                WHERE b.status = 'current' AND b.source = ? AND f.facility_type = ? AND b.batch_id IS DISTINCT FROM ?)
+            GROUP BY {id_col} ORDER BY min(rec)""", [kind.facility_type, source, kind.facility_type, replaced],
+                          count=False)
+    # Rows carry their keys, so their physical order does not matter: letting DuckDB write in parallel halves
+    # the time of the 33 million answer rows on two cores (row groups still hold narrow ranges of keys).
+    con.execute("SET preserve_insertion_order = false")
+    try:
+        writer.insert_sql("survey_respondent", f"""
+            SELECT ? + rec AS respondent_key, ? AS survey, instrument_id, row_year AS year, respondent_id,
+                   survey_date, unit_system, unit_code, {facility_sql} AS facility_id, school_level, respondent_group,
+                   weight, sex, age_group, channel
+            FROM survey_rows WHERE {valid}""", [start, kind.survey])
+        codes = ctx.item_codes()
+        if codes:
+            # validated item codes (survey_instruments.ITEM_CODE); blank answers are NULL and UNPIVOT drops them
+            typed = ", ".join(f'"i_{c}" AS "{c}"' for c in codes)
+            listed = ", ".join(f'"{c}"' for c in codes)
+            writer.insert_sql("survey_answer", f"""
+                SELECT ? + rec AS respondent_key, item_code, value
+                FROM (UNPIVOT (SELECT rec, {typed} FROM (SELECT rowid + 1 AS rec, * FROM survey_stage)
+                               WHERE NOT blank AND {valid})
+                      ON {listed} INTO NAME item_code VALUE value)""", [start], count=False)
+    finally:
+        con.execute("RESET preserve_insertion_order")
+
+
+def write_quarantine(con: duckdb.DuckDBPyConnection, writer: BatchWriter, layout: Layout, survey: str) -> int:
+    """Every refused row as read (a JSON object of header -> cell) with all its reasons, in both languages."""
+    recs = [r[0] for r in con.execute(
+        "SELECT DISTINCT rec FROM survey_problem UNION SELECT DISTINCT other_rec FROM survey_problem "
+        "WHERE other_rec IS NOT NULL").fetchall()]
+    rows = layout.file_rows(recs)
+    read_text(con, layout, "survey_refused_text", "SELECT rec FROM survey_problem")
+    register_table(con, "survey_rowmap", [{"rec": r, "file_row": n} for r, n in rows.items()],
+                   {"rec": "BIGINT", "file_row": "BIGINT"})
+    register_table(con, "survey_messages", [{"code": c, "en": en, "vi": vi} for c, (en, vi) in MESSAGES.items()],
+                   {"code": "VARCHAR", "en": "VARCHAR", "vi": "VARCHAR"})
+    pairs = [(header or f"#{i + 1}", f"cell_{i}") for i, header in enumerate(layout.headers)]
+    record = "json_object(" + ", ".join(f"?, s.{cell}" for _h, cell in pairs) + ", 'extra', s.cell_extra)"
+
+    def reason(lang: str) -> str:
+        text = (f"replace(replace(m.{lang}, '{{detail}}', coalesce(p.detail_{lang}, '')), '{{row}}', "
+                "coalesce(o.file_row::VARCHAR, '?'))")
+        return (f"string_agg(CASE WHEN p.col <> '' THEN p.col || ' ' ELSE '' END "
+                f"|| coalesce('[' || p.value || '] ', '') || {text}, '; ' ORDER BY p.col)")
+
+    con.execute("DROP TABLE IF EXISTS survey_reasons")
+    con.execute(f"""
+        CREATE TEMP TABLE survey_reasons AS
+        SELECT p.rec, {reason('en')} AS problems_en, {reason('vi')} AS problems_vi
+        FROM survey_problem p JOIN survey_messages m ON m.code = p.code
+        LEFT JOIN survey_rowmap o ON o.rec = p.other_rec
+        GROUP BY p.rec""")
+    return writer.insert_sql("survey_quarantine", f"""
+        SELECT ? AS survey, w.file_row, r.respondent_id, {record}::VARCHAR AS record, q.problems_en, q.problems_vi
+        FROM survey_reasons q JOIN survey_refused_text s USING (rec) LEFT JOIN survey_rows r USING (rec)
+        LEFT JOIN survey_rowmap w USING (rec)
+        ORDER BY q.rec""", [survey] + [h for h, _c in pairs], count=False)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, ctx: RowContext, batch_id: int) -> list[tuple[str, int]]:
+    """Respondents loaded per province (SIPAS), hospital or school, largest first."""
+    if ctx.kind.facility_type:
+        id_col, name_col = ctx.kind.facility_columns
+        return [(f"{fid} {name}", n) for fid, name, n in con.execute(
+            f"SELECT r.facility_id, any_value(f.{name_col}), count(*) FROM survey_respondent r "
+            f"JOIN (SELECT {id_col}, arg_min({name_col}, rec) AS {name_col} FROM survey_rows GROUP BY 1) f "
+            f"ON f.{id_col} = r.facility_id "
+            "WHERE r.batch_id = ? GROUP BY 1 ORDER BY 3 DESC, 1", [batch_id]).fetchall()]
+    return [(f"{system}:{code} {name or ''}".strip(), n) for system, code, name, n in con.execute(
+        "SELECT r.unit_system, r.unit_code, any_value(u.name_vi), count(*) FROM survey_respondent r "
+        "LEFT JOIN unit u ON u.code_system = r.unit_system AND u.code = r.unit_code "
+        "WHERE r.batch_id = ? GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2", [batch_id]).fetchall()]
