@@ -12,6 +12,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from etl.access import AccessDenied, Actor, write_audit
 from etl.db import first_row
 
 SOURCES = ("published", "demo", "upload", "reference")
@@ -108,14 +109,20 @@ def batch_transaction(
     replace: bool = False,
     user: str | None = None,
     note: str | None = None,
+    actor: Actor | None = None,
+    permission: str = "load",
 ) -> Iterator[BatchWriter]:
-    """One load: BEGIN, a batch row, the caller's inserts, the row count, COMMIT; ROLLBACK on any error.
+    """One load: BEGIN, a batch row, the caller's inserts, the row count, an audit row, COMMIT;
+    ROLLBACK on any error.
 
+    The actor (the app's signed-in user, else the local command-line user) must hold `permission`.
     With a dataset key, a current batch under the same key is refused unless `replace`, in which case
     it is retired (kept, restorable by removing the new batch) in the same transaction.
     """
     if source not in SOURCES:
         raise ValueError(f"source must be one of {SOURCES}")
+    actor = actor or Actor(user or current_user(), "admin")
+    actor.require(permission)
     con.execute("BEGIN TRANSACTION")
     try:
         replaced = None
@@ -134,26 +141,35 @@ def batch_transaction(
         con.execute(
             "INSERT INTO batch (batch_id, kind, source, dataset_key, file_name, sha256, rows, status, "
             "replaces_batch_id, loaded_at, loaded_by, note) VALUES (?, ?, ?, ?, ?, ?, 0, 'current', ?, ?, ?, ?)",
-            [batch_id, kind, source, dataset_key, file_name, sha256, replaced, _now(), user or current_user(), note],
+            [batch_id, kind, source, dataset_key, file_name, sha256, replaced, _now(), actor.user, note],
         )
         writer = BatchWriter(con, batch_id, replaced)
         yield writer
         con.execute("UPDATE batch SET rows = ? WHERE batch_id = ?", [writer.rows, batch_id])
+        write_audit(con, actor, "rules" if permission == "edit_rules" else "load", batch_id=batch_id, kind=kind,
+                    file_name=file_name, sha256=sha256,
+                    detail=f"{writer.rows} rows, source {source}" + (f", replaces batch {replaced}" if replaced else ""))
+        _pause_for_fault_tests()
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
         raise
 
 
-def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
+def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | None = None) -> int | None:
     """Undo a load: delete its rows, mark it removed, and make the batch it replaced current again.
 
-    Returns the id of the batch restored, if any. Reference batches are rebuilt, not removed.
+    An analyst removes only their own batches; an admin any. Returns the id of the batch restored, if
+    any. Reference batches are rebuilt, not removed.
     """
-    row = first_row(con, "SELECT status, source, replaces_batch_id FROM batch WHERE batch_id = ?", [batch_id])
+    actor = actor or Actor(current_user(), "admin")
+    row = first_row(con, "SELECT status, source, replaces_batch_id, loaded_by, kind, file_name, sha256 FROM batch "
+                    "WHERE batch_id = ?", [batch_id])
     if row is None:
         raise BatchNotFound(f"no batch {batch_id}")
-    status, source, replaces = row
+    status, source, replaces, owner, kind, file_name, sha256 = row
+    if not (actor.can("remove_any") or (actor.can("remove_own") and owner == actor.user)):
+        raise AccessDenied(f"{actor.user} ({actor.role}) may not remove batch {batch_id}, loaded by {owner}")
     if status == "removed":
         raise BatchNotFound(f"batch {batch_id} was already removed")
     if source == "reference":
@@ -171,6 +187,8 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
                     "UPDATE batch SET status = 'current', changed_at = ? WHERE batch_id = ?", [_now(), replaces]
                 )
                 restored = replaces
+        write_audit(con, actor, "remove", batch_id=batch_id, kind=kind, file_name=file_name, sha256=sha256,
+                    detail=f"restored batch {restored}" if restored else None)
         con.execute("COMMIT")
     except BaseException:
         con.execute("ROLLBACK")
@@ -180,6 +198,18 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int) -> int | None:
 
 BATCH_COLUMNS = ("batch_id", "kind", "source", "dataset_key", "file_name", "sha256", "rows", "status",
                  "replaces_batch_id", "loaded_at", "user", "note")
+
+
+def _pause_for_fault_tests() -> None:
+    """For the test that kills a load half-way: with PAR_TEST_PAUSE_BEFORE_COMMIT set, say so on stderr
+    and wait inside the open transaction, so the test can kill the process at exactly that point."""
+    seconds = os.environ.get("PAR_TEST_PAUSE_BEFORE_COMMIT")
+    if seconds:
+        import sys
+        import time
+
+        print("PAUSED-BEFORE-COMMIT", file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
 
 
 def list_batches(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:

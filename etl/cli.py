@@ -6,6 +6,8 @@ import os
 import sys
 from pathlib import Path
 
+from etl.access import local_actor, write_audit
+from etl.backup import backup, restore
 from etl.batches import BatchNotFound, list_batches, remove_batch
 from etl.build import build
 from etl.db import StoreError, open_store
@@ -62,6 +64,10 @@ def parser() -> argparse.ArgumentParser:
 
     rm = commands.add_parser("remove", parents=[common], help="undo one load")
     rm.add_argument("batch_id", type=int)
+    bk = commands.add_parser("backup", parents=[common], help="write a consistent snapshot (Parquet per table)")
+    bk.add_argument("folder", type=Path)
+    rs = commands.add_parser("restore", parents=[common], help="rebuild a database file from a backup folder")
+    rs.add_argument("folder", type=Path)
     return top
 
 
@@ -88,6 +94,19 @@ def main(argv: list[str] | None = None) -> int:
                                 f" Batch {restored} is current again.")
             print(message)
             return 0
+        if args.command == "backup":
+            folder = backup(db, args.folder)
+            print(_say(lang, f"Đã sao lưu {db} vào {folder}.", f"Backed up {db} to {folder}."))
+            return 0
+        if args.command == "restore":
+            restored_db = restore(args.folder, db)
+            with open_store(restored_db, read_only=False) as con:   # applies any newer migrations
+                write_audit(con, local_actor(), "restore", detail=f"from {args.folder}")
+            print(_say(lang, f"Đã khôi phục {restored_db} từ {args.folder}.", f"Restored {restored_db} from {args.folder}."))
+            return 0
+    except (FileExistsError, FileNotFoundError) as exc:
+        print(str(exc), file=sys.stderr)
+        return 1
     except StoreError as exc:
         print(_say(lang, f"Lỗi cơ sở dữ liệu: {exc}", f"Database error: {exc}"), file=sys.stderr)
         return 1

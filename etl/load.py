@@ -5,6 +5,7 @@ import tempfile
 from pathlib import Path
 from typing import Callable
 
+from etl.access import Actor
 from etl.batches import DatasetExists, batch_transaction, file_sha256
 from etl.db import first_row, open_store
 from etl.loaders import PLANNED_KINDS, registry
@@ -37,10 +38,14 @@ def load_file(
     max_bytes: int = DEFAULT_MAX_BYTES,
     wait_seconds: float | None = None,
     progress: Callable[[float, str], None] | None = None,
+    actor: Actor | None = None,
 ) -> LoadResult:
     """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found,
     OptionError for options that do not fit the kind, KindNotAvailable for an unknown kind.
-    `progress(fraction, step)` hears how a large load advances (kinds staged in the database only)."""
+    `progress(fraction, step)` hears how a large load advances (kinds staged in the database only).
+    `actor` is who loads (default: the local command-line user); a viewer is refused before any work."""
+    if actor is not None:
+        actor.require("load")
     specs = registry()
     if kind not in specs:
         if kind in PLANNED_KINDS:
@@ -50,7 +55,7 @@ def load_file(
     options = spec.check_options(dict(options or {}))
     name = display_name or Path(path).name
     if spec.stage is not None:
-        return _load_in_database(db_path, spec, Path(path), name, source=source, user=user, options=options,
+        return _load_in_database(db_path, spec, Path(path), name, source=source, user=user, actor=actor, options=options,
                                  max_bytes=max_bytes, wait_seconds=wait_seconds, progress=progress)
     expected = [alias for column in spec.columns for alias in column.aliases[:1]]
     try:
@@ -76,7 +81,7 @@ def load_file(
             raise LoadRejected(problems)
         key = spec.dataset_key({**options, "source": source})
         try:
-            with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user,
+            with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user, actor=actor,
                                    dataset_key=key, replace=bool(options.get("replace"))) as writer:
                 for table_name, frame in frames.items():
                     writer.insert(table_name, frame, count=table_name not in UNCOUNTED_TABLES)
@@ -91,7 +96,8 @@ def load_file(
                           writer.replaced_batch_id)
 
 
-def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str, user: str | None, options: dict,
+def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str, user: str | None,
+                      actor: Actor | None, options: dict,
                       max_bytes: int, wait_seconds: float | None, progress) -> LoadResult:
     """A kind staged and checked inside the database (surveys), then written in one batch transaction."""
     digest = file_sha256(path)
@@ -100,7 +106,7 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
         staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
                             workdir=Path(work), progress=progress)
         with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest, user=user,
-                               dataset_key=spec.dataset_key({**options, "source": source}),
+                               actor=actor, dataset_key=spec.dataset_key({**options, "source": source}),
                                note=staged.note) as writer:
             staged.write(writer)
         return staged.finish(writer)

@@ -8,6 +8,7 @@ import duckdb
 import pandas as pd
 import yaml
 
+from etl.access import Actor
 from etl.batches import batch_transaction
 
 LEVELS = ("excellent", "good", "completed", "not_completed")   # best first (Decree 90/2020/NĐ-CP)
@@ -137,12 +138,13 @@ def parse_rule_set(text: str, file_name: str = "rules.yaml") -> dict:
 
 
 def save_rule_set(con: duckdb.DuckDBPyConnection, text: str, *, file_name: str, source: str = "upload",
-                  user: str | None = None) -> int:
+                  user: str | None = None, actor: Actor | None = None) -> int:
     """Validate and store a rule set as a batch; a rule set of the same name is replaced (kept, restorable)."""
     doc = parse_rule_set(text, file_name)
     with batch_transaction(con, kind="rules", source=source, file_name=file_name,
                            sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(),
-                           dataset_key=f"rules:{doc['name']}", replace=True, user=user,
+                           dataset_key=f"rules:{doc['name']}", replace=True, user=user, actor=actor,
+                           permission="edit_rules",
                            note=f"leader rule set {doc['name']}") as writer:
         writer.insert("rule_set", pd.DataFrame([{"name": doc["name"], "title_vi": doc["title_vi"],
                                                  "title_en": doc["title_en"], "source": doc.get("source"),

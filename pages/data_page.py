@@ -1,13 +1,17 @@
 """Provenance: every batch loaded, and the sources and licences of the shipped data."""
 import streamlit as st
 
+from etl.access import AccessDenied
+from etl.batches import BatchNotFound, remove_batch
+from etl.db import open_store
 from etl.paths import DATA_DIR
 from metrics.provenance import batches
 from ui.export import csv_bytes
 from ui.i18n import t
 from ui.provenance import source_label
 from ui.state import filters
-from ui.store import fetch
+from ui.auth import actor
+from ui.store import db_path, fetch
 
 lang = filters().lang
 st.title(t("data.title", lang))
@@ -21,6 +25,28 @@ shown = shown.rename(columns={c: t(f"col.{c}", lang) for c in shown.columns})
 st.dataframe(shown, hide_index=True, width="stretch",
              column_config={t("col.sha256", lang): st.column_config.TextColumn(width="small")})
 st.download_button(t("data.download", lang), csv_bytes(frame), file_name="batches.csv", mime="text/csv")
+
+who = actor()
+if who.can("remove_own"):
+    # An analyst sees their own batches here, an admin every batch; remove_batch checks again.
+    removable = frame[(frame["status"] == "current") & (frame["source"] != "reference")
+                      & ((frame["user"] == who.user) | who.can("remove_any"))]
+    if len(removable):
+        with st.form("remove"):
+            chosen = st.selectbox(t("data.remove_pick", lang), removable["batch_id"].tolist(),
+                                  format_func=lambda b: f"{b} · {removable.set_index('batch_id').loc[b, 'kind']} · "
+                                                        f"{removable.set_index('batch_id').loc[b, 'file_name']}")
+            if st.form_submit_button(t("data.remove", lang)):
+                try:
+                    with open_store(db_path(), read_only=False) as con:
+                        restored = remove_batch(con, int(chosen), who)
+                except (AccessDenied, BatchNotFound, ValueError) as exc:
+                    st.error(str(exc))
+                else:
+                    st.cache_data.clear()
+                    st.success(t("data.removed", lang, batch=chosen))
+                    if restored:
+                        st.info(t("data.restored", lang, batch=restored))
 
 # Our own shipped files (never user input), rendered as Markdown without their top-level title.
 st.subheader(t("data.sources", lang))

@@ -9,6 +9,7 @@ from metrics.rules import propose_all
 from ui.export import xlsx_bytes
 from ui.i18n import fmt_number, t
 from ui.provenance import mark_sources, source_label
+from ui.auth import actor
 from ui.state import filters, url_selectbox
 from ui.store import db_path, fetch
 
@@ -66,34 +67,35 @@ st.download_button(t("common.download_xlsx", lang), xlsx_bytes(table, f"{name} {
                    file_name=f"danh-gia-nguoi-dung-dau-{f.level}-{f.year}-{name}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 
-with st.expander(t("leaders.manage", lang)):
-    st.markdown(f"**{t('leaders.current_yaml', lang)}**")
-    st.code(chosen["yaml"], language="yaml")
-    uploaded = st.file_uploader(t("leaders.upload", lang), type=["yaml", "yml"], key="rules_upload")
-    if uploaded is not None:
-        text = uploaded.getvalue().decode("utf-8-sig", errors="replace")
-        try:
-            candidate = parse_rule_set(text, uploaded.name)
-        except RuleError as exc:
-            st.error(exc.message(lang))
-        else:
-            st.success(t("leaders.valid", lang, name=candidate["name"], n=len(candidate["rules"])))
-            st.markdown(f"**{t('leaders.preview', lang)}**")
-            facts = proposals.drop(columns=["proposed_level", "provisional", "reasons", "reasons_vi", "missing",
-                                            "missing_vi", "flags", "flags_vi", "outcomes", "previous_level"])
-            preview = propose_all(candidate, facts)
-            changed = proposals[["code", name_col, "proposed_level"]].merge(
-                preview[["code", "proposed_level"]].rename(columns={"proposed_level": "new"}), on="code")
-            changed = changed[changed["proposed_level"].fillna("") != changed["new"].fillna("")]
-            if changed.empty:
-                st.caption(t("leaders.no_change", lang))
+if actor().can("edit_rules"):
+    with st.expander(t("leaders.manage", lang)):
+        st.markdown(f"**{t('leaders.current_yaml', lang)}**")
+        st.code(chosen["yaml"], language="yaml")
+        uploaded = st.file_uploader(t("leaders.upload", lang), type=["yaml", "yml"], key="rules_upload")
+        if uploaded is not None:
+            text = uploaded.getvalue().decode("utf-8-sig", errors="replace")
+            try:
+                candidate = parse_rule_set(text, uploaded.name)
+            except RuleError as exc:
+                st.error(exc.message(lang))
             else:
-                st.dataframe(pd.DataFrame({t("col.unit", lang): changed[name_col],
-                                           t("col.current_level", lang): changed["proposed_level"].map(level_label),
-                                           t("col.new_level", lang): changed["new"].map(level_label)}),
-                             hide_index=True, width="stretch")
-            if st.button(t("leaders.save", lang), type="primary"):
-                with open_store(db_path(), read_only=False) as con:
-                    batch = save_rule_set(con, text, file_name=uploaded.name)
-                st.cache_data.clear()
-                st.success(t("leaders.saved", lang, name=candidate["name"], batch=batch))
+                st.success(t("leaders.valid", lang, name=candidate["name"], n=len(candidate["rules"])))
+                st.markdown(f"**{t('leaders.preview', lang)}**")
+                facts = proposals.drop(columns=["proposed_level", "provisional", "reasons", "reasons_vi", "missing",
+                                                "missing_vi", "flags", "flags_vi", "outcomes", "previous_level"])
+                preview = propose_all(candidate, facts)
+                changed = proposals[["code", name_col, "proposed_level"]].merge(
+                    preview[["code", "proposed_level"]].rename(columns={"proposed_level": "new"}), on="code")
+                changed = changed[changed["proposed_level"].fillna("") != changed["new"].fillna("")]
+                if changed.empty:
+                    st.caption(t("leaders.no_change", lang))
+                else:
+                    st.dataframe(pd.DataFrame({t("col.unit", lang): changed[name_col],
+                                               t("col.current_level", lang): changed["proposed_level"].map(level_label),
+                                               t("col.new_level", lang): changed["new"].map(level_label)}),
+                                 hide_index=True, width="stretch")
+                if st.button(t("leaders.save", lang), type="primary"):
+                    with open_store(db_path(), read_only=False) as con:
+                        batch = save_rule_set(con, text, file_name=uploaded.name, actor=actor())
+                    st.cache_data.clear()
+                    st.success(t("leaders.saved", lang, name=candidate["name"], batch=batch))

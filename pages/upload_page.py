@@ -1,24 +1,37 @@
-"""Analysts load a file: options, the all-or-nothing check, and the full problem report."""
+"""Analysts load a file: options, the all-or-nothing check, the full problem report, templates."""
 import tempfile
 from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
+from etl.access import AccessDenied
 from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file
-from etl.loaders import OptionError
+from etl.loaders import OptionError, SURVEY_KINDS
 from etl.problems import LoadRejected, report_csv, report_rows
+from etl.templates import template_csv, template_xlsx
+from metrics.provenance import batches
+from ui.auth import actor
 from ui.i18n import t
 from ui.state import filters
-from ui.store import db_path
+from ui.store import db_path, fetch
 
-KINDS = ("par-scores", "par-totals", "projects")
+KINDS = ("par-scores", "par-totals", "sipas", "health", "education", "plans", "projects", "population")
 LEVELS = ("province", "ministry", "department", "district", "commune")
 
 lang = filters().lang
 st.title(t("upload.title", lang))
+if not actor().can("load"):
+    st.error(t("auth.denied", lang))
+    st.stop()
 st.caption(t("upload.intro", lang))
 kind = st.selectbox(t("upload.kind", lang), KINDS, format_func=lambda k: t(f"upload.kind.{k}", lang), key="upload_kind")
+if kind in SURVEY_KINDS:
+    left, right, _ = st.columns([1, 1, 3])
+    left.download_button(t("upload.template_csv", lang), template_csv(None, kind), file_name=f"mau_{kind}.csv",
+                         mime="text/csv")
+    right.download_button(t("upload.template_xlsx", lang), template_xlsx(None, kind), file_name=f"mau_{kind}.xlsx",
+                          mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
 options: dict = {}
 with st.form("upload"):
     if kind.startswith("par-"):
@@ -34,6 +47,17 @@ with st.form("upload"):
             options["allow_incomplete"] = st.checkbox(t("upload.allow_incomplete", lang))
             options["create_units"] = st.checkbox(t("upload.create_units", lang))
         options["replace"] = st.checkbox(t("upload.replace", lang))
+    if kind in SURVEY_KINDS:
+        year = st.number_input(t("upload.survey_year", lang), min_value=0, max_value=2100, value=0, step=1,
+                               help=t("upload.survey_year_help", lang))
+        options["year"] = int(year) or None
+        options["keep_valid"] = st.checkbox(t("upload.keep_valid", lang))
+        current = fetch(batches)
+        mine = current[current["kind"] == kind]
+        replace = st.selectbox(t("upload.replace_batch", lang), [None] + mine["batch_id"].tolist(),
+                               format_func=lambda b: "—" if b is None else
+                               f"{b} · {mine.set_index('batch_id').loc[b, 'file_name']}")
+        options["replace_batch"] = replace
     uploaded = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xlsx"])
     submitted = st.form_submit_button(t("upload.submit", lang), type="primary")
 
@@ -45,11 +69,15 @@ if submitted and uploaded is not None:
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.bin"
         path.write_bytes(uploaded.getbuffer())
+        bar = st.progress(0.0)
         try:
-            with st.spinner(t("upload.submit", lang) + "…"):
-                result = load_file(db_path(), kind, path, display_name=uploaded.name, options=options)
+            result = load_file(db_path(), kind, path, display_name=uploaded.name, options=options, actor=actor(),
+                               progress=lambda fraction, step: bar.progress(min(fraction, 1.0), text=step))
         except (OptionError, KindNotAvailable) as exc:
             st.error(t("upload.usage", lang, error=str(exc)))
+            st.stop()
+        except AccessDenied:
+            st.error(t("auth.denied", lang))
             st.stop()
         except LoadRejected as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
@@ -58,8 +86,14 @@ if submitted and uploaded is not None:
             st.download_button(t("upload.report", lang), report_csv(exc.problems, lang).encode("utf-8-sig"),
                                file_name="problems.csv", mime="text/csv")
             st.stop()
+        finally:
+            bar.empty()
     st.cache_data.clear()  # the store changed: every cached figure is stale
     st.success(t("upload.loaded", lang, batch=result.batch_id, rows=result.rows, file=result.file_name))
+    if getattr(result, "rejected", 0):
+        st.warning(t("upload.quarantined", lang, n=result.rejected))
+    if getattr(result, "breakdown", None):
+        st.dataframe(pd.DataFrame(result.breakdown, columns=[result.breakdown_of, "n"]), hide_index=True)
     if result.replaced_batch_id:
         st.info(t("upload.replaced", lang, batch=result.replaced_batch_id))
     if result.warnings:

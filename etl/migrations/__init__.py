@@ -49,7 +49,8 @@ def check_readable(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> 
         )
     if version == 0:
         raise StoreError("empty", f"Database {path} is empty. Run: python -m etl build", path)
-    if version < latest_version():
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
+    if any(number not in done for number, _d, _s in available()):
         # A read-only connection cannot migrate; the next write (any etl command) will.
         raise StoreError(
             "old",
@@ -70,9 +71,12 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     version = current_version(con)
     if version > latest_version():
         raise StoreError("too_new", f"Database schema version {version} is newer than this program.")
+    # Apply every shipped migration not yet recorded, in order, even one numbered below the highest
+    # applied (migrations written in parallel can land out of order).
+    done = {row[0] for row in con.execute("SELECT version FROM schema_version").fetchall()}
     applied = []
     for number, description, sql in available():
-        if number <= version:
+        if number in done:
             continue
         con.execute("BEGIN TRANSACTION")
         try:

@@ -31,7 +31,7 @@ def test_roles_from_the_file_then_the_database(tmp_path, writable_store):
     assert role_for("binh@moha.gov.vn", writable_store, mapping) == "viewer"     # the database wins
     with pytest.raises(AccessDenied):
         assign_role(writable_store, Actor("binh@moha.gov.vn", "analyst"), "x@moha.gov.vn", "admin")
-    audit = writable_store.execute("SELECT user_name, action, detail FROM audit").fetchall()
+    audit = writable_store.execute("SELECT user_name, action, detail FROM audit WHERE action = 'role'").fetchall()
     assert audit == [("lan@moha.gov.vn", "role", "binh@moha.gov.vn -> viewer")]
 
 

@@ -78,8 +78,8 @@ def test_excel_exports_in_other_encodings_load(demo_db, tmp_path):
 def test_usage_errors_exit_2(demo_db, tmp_path):
     assert etl("load", "nonsense", "x.csv", "--db", str(demo_db)).returncode == 2
     assert etl("load", "projects", str(tmp_path / "missing.csv"), "--db", str(demo_db)).returncode == 2
-    planned = etl("load", "sipas", str(write(tmp_path, "s.csv", GOOD)), "--db", str(demo_db), "--lang", "en")
-    assert planned.returncode == 2 and "not available in this version" in planned.stderr
+    wrong_option = etl("load", "projects", str(write(tmp_path, "s.csv", GOOD)), "--db", str(demo_db), "--keep-valid")
+    assert wrong_option.returncode == 2
     assert etl("frobnicate").returncode == 2
 
 
@@ -122,3 +122,16 @@ def test_busy_database_is_reported_not_hung(demo_db, tmp_path):
         holder.wait()
     assert result.returncode == 1
     assert "busy" in result.stderr
+
+
+def test_backup_and_restore_commands(demo_db, tmp_path):
+    backup_dir = tmp_path / "snapshot"
+    assert etl("backup", str(backup_dir), "--db", str(demo_db), "--lang", "en").returncode == 0
+    target = tmp_path / "restored.duckdb"
+    result = etl("restore", str(backup_dir), "--db", str(target), "--lang", "en")
+    assert result.returncode == 0 and "Restored" in result.stdout
+    before, after = table_fingerprint(demo_db), table_fingerprint(target)
+    assert {k: v for k, v in after.items() if k != "audit"} == {k: v for k, v in before.items() if k != "audit"}
+    assert after["audit"][0] == before["audit"][0] + 1          # the restore itself is audited
+    again = etl("restore", str(backup_dir), "--db", str(target))
+    assert again.returncode == 1 and "exists" in again.stderr

@@ -70,3 +70,18 @@ def test_missing_and_empty_databases_are_named(tmp_path: Path):
     with pytest.raises(StoreError) as caught:
         connect(tmp_path / "empty.duckdb", read_only=True)
     assert caught.value.code == "empty"
+
+
+def test_a_migration_numbered_below_the_highest_applied_is_still_applied(tmp_path, monkeypatch):
+    path = tmp_path / "gap.duckdb"
+    shipped = migrations.available()
+    without_first_extra = [m for m in shipped if m[0] != 3]
+    monkeypatch.setattr(migrations, "available", lambda: without_first_extra)
+    connect(path, read_only=False).close()
+    monkeypatch.setattr(migrations, "available", lambda: shipped)
+    with pytest.raises(StoreError) as caught:
+        connect(path, read_only=True)
+    assert caught.value.code == "old"
+    con = connect(path, read_only=False)
+    assert 3 in {r[0] for r in con.execute("SELECT version FROM schema_version").fetchall()}
+    con.close()
