@@ -5,7 +5,7 @@ import streamlit as st
 from metrics.overview import build_overview
 from ui.figures import groups_bar, index_bar
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
-from ui.provenance import mark_sources, source_label
+from ui.provenance import par_view_header, source_label
 from ui.state import filters
 from ui.store import fetch
 
@@ -17,17 +17,7 @@ if view is None:
     st.info(t("store.no_data", lang))
     st.stop()
 
-mark_sources({view.source}, lang)
-st.title(t("overview.title", lang, year=view.year, level=t(f"level.{view.level}", lang)))
-method = t("overview.method_scores" if view.shape == "scores" else "overview.method_totals", lang)
-st.caption(t("overview.source_line", lang, source=source_label(view.source, lang),
-             batches=", ".join(map(str, view.batch_ids)), method=method))
-if view.framework:
-    title = view.framework["title_vi" if lang == "vi" else "title_en"]
-    note = f" ({t('overview.illustrative', lang)})" if view.framework["points_illustrative"] and view.shape == "scores" else ""
-    st.caption(t("overview.framework", lang, title=title) + note)
-if not view.complete:
-    st.info(t("overview.partial", lang, k=view.units_with_value, n=view.units_total))
+par_view_header(view, "overview.title", lang)
 
 name_col = "name_vi" if lang == "vi" else "name_en"
 cols = st.columns(4)
@@ -51,8 +41,6 @@ for key, mover, arrow in (("overview.riser", view.riser, "up"), ("overview.falle
                        delta_description=t(f"change.{basis}", lang) if basis in ("reconstructed", "continued") else None)
 if not view.riser and not view.faller:
     cols[3].caption(t("overview.no_mover", lang))
-if view.framework_changed:
-    st.warning(t("overview.framework_changed", lang, year=view.year, prev=view.year - 1))
 if view.year == 2025:
     st.caption(t("overview.merger_note", lang))
 

@@ -9,7 +9,7 @@ from ui.export import csv_bytes, xlsx_bytes
 from ui.figures import OFFLINE_GEO_CONFIG, index_bar, province_map
 from ui.geo import boundaries
 from ui.i18n import fmt_pct, region_name, t
-from ui.provenance import mark_sources, source_label
+from ui.provenance import par_view_header
 from ui.state import filters
 from ui.store import fetch
 
@@ -20,15 +20,7 @@ if view is None:
     st.title(t("page.rankings", lang))
     st.info(t("store.no_data", lang))
     st.stop()
-mark_sources({view.source}, lang)
-st.title(t("rankings.title", lang, year=view.year, level=t(f"level.{view.level}", lang)))
-method = t("overview.method_scores" if view.shape == "scores" else "overview.method_totals", lang)
-st.caption(t("overview.source_line", lang, source=source_label(view.source, lang),
-             batches=", ".join(map(str, view.batch_ids)), method=method))
-if not view.complete:
-    st.info(t("overview.partial", lang, k=view.units_with_value, n=view.units_total))
-if view.framework_changed:
-    st.warning(t("overview.framework_changed", lang, year=view.year, prev=view.year - 1))
+par_view_header(view, "rankings.title", lang)
 
 table = fetch(ranking_table, view.level, view.year, view.source, lang)
 system = system_for_year(view.level, view.year)

@@ -16,6 +16,12 @@ from ui.i18n import t
 from ui.state import filters
 from ui.store import db_path, fetch
 
+def report_table(problems, lang: str) -> pd.DataFrame:
+    """The problem report with headers in the reader's language."""
+    frame = pd.DataFrame(report_rows(problems, lang))
+    return frame.rename(columns={c: t(f"report.{c}", lang) for c in frame.columns})
+
+
 KINDS = ("par-scores", "par-totals", "sipas", "health", "education", "plans", "projects", "population")
 LEVELS = ("province", "ministry", "department", "district", "commune")
 
@@ -82,7 +88,7 @@ if submitted and uploaded is not None:
         except LoadRejected as exc:
             errors = [p for p in exc.problems if p.severity == "error"]
             st.error(t("upload.rejected", lang, n=len(errors)))
-            st.dataframe(pd.DataFrame(report_rows(exc.problems, lang)), hide_index=True, width="stretch")
+            st.dataframe(report_table(exc.problems, lang), hide_index=True, width="stretch")
             st.download_button(t("upload.report", lang), report_csv(exc.problems, lang).encode("utf-8-sig"),
                                file_name="problems.csv", mime="text/csv")
             st.stop()
@@ -98,4 +104,4 @@ if submitted and uploaded is not None:
         st.info(t("upload.replaced", lang, batch=result.replaced_batch_id))
     if result.warnings:
         st.warning(t("upload.warnings", lang, n=len(result.warnings)))
-        st.dataframe(pd.DataFrame(report_rows(result.warnings, lang)), hide_index=True, width="stretch")
+        st.dataframe(report_table(result.warnings, lang), hide_index=True, width="stretch")

@@ -514,6 +514,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "upload.kind.health": ("Khảo sát hài lòng người bệnh", "Patient satisfaction survey"),
     "upload.kind.education": ("Khảo sát hài lòng về giáo dục", "Education satisfaction survey"),
     "upload.kind.population": ("Dân số theo tỉnh và năm", "Population by province and year"),
+    "report.severity": ("Mức", "Severity"), "report.file": ("Tệp", "File"), "report.row": ("Dòng", "Row"),
+    "report.column": ("Cột", "Column"), "report.value": ("Giá trị", "Value"), "report.problem": ("Vấn đề và cách sửa", "Problem and fix"),
     "upload.template_csv": ("Tải mẫu CSV", "CSV template"),
     "upload.template_xlsx": ("Tải mẫu Excel (có sổ mã)", "Excel template (with codebook)"),
     "upload.survey_year": ("Năm khảo sát (0 = lấy từ cột year hoặc survey_date)", "Survey year (0 = from the year or survey_date column)"),

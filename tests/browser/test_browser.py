@@ -8,14 +8,22 @@ from tests.browser.conftest import screenshot, wait_until_rendered
 from tests.conftest import PROJECT
 
 PAGES = {"overview": "", "units": "units", "data": "data", "method": "method", "rankings": "rankings",
-         "profile": "profile", "upload": "upload"}
+         "profile": "profile", "upload": "upload", "satisfaction": "satisfaction", "leaders": "leaders",
+         "compare": "compare", "projects": "projects", "compliance": "compliance", "audit": "audit", "roles": "roles"}
 TITLES = {("overview", "vi"): "Tổng quan Chỉ số CCHC 2025", ("overview", "en"): "PAR INDEX 2025 overview",
           ("units", "vi"): "Đơn vị hành chính", ("units", "en"): "Administrative units",
           ("data", "vi"): "Dữ liệu và nguồn", ("data", "en"): "Data and sources",
           ("method", "vi"): "Phương pháp", ("method", "en"): "Method",
           ("rankings", "vi"): "Xếp hạng Chỉ số CCHC 2025", ("rankings", "en"): "PAR INDEX 2025 rankings",
           ("profile", "vi"): "hồ sơ Chỉ số CCHC", ("profile", "en"): "PAR INDEX profile",
-          ("upload", "vi"): "Nạp dữ liệu", ("upload", "en"): "Load data"}
+          ("upload", "vi"): "Nạp dữ liệu", ("upload", "en"): "Load data",
+          ("satisfaction", "vi"): "Sự hài lòng năm", ("satisfaction", "en"): "Satisfaction 20",
+          ("leaders", "vi"): "Đề xuất mức xếp loại", ("leaders", "en"): "Proposed levels",
+          ("compare", "vi"): "So sánh qua các năm", ("compare", "en"): "Compare over years",
+          ("projects", "vi"): "16 đề án", ("projects", "en"): "16 national",
+          ("compliance", "vi"): "Kế hoạch CCHC năm", ("compliance", "en"): "PAR plans",
+          ("audit", "vi"): "Nhật ký thao tác", ("audit", "en"): "Audit log",
+          ("roles", "vi"): "Phân quyền người dùng", ("roles", "en"): "User roles"}
 
 pytestmark = pytest.mark.browser
 
