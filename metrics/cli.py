@@ -11,6 +11,7 @@ from etl.codesystems import SYSTEMS
 from etl.db import StoreError, open_for_reading
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
+from etl.loaders.par_common import local_system
 from metrics.compliance import compliance
 from metrics.leaders import leader_proposals
 from metrics.overview import build_overview, latest_year
@@ -55,7 +56,8 @@ def parser() -> argparse.ArgumentParser:
     compliance.add_argument("--level", choices=("province", "ministry"), default="province")
     compliance.add_argument("--as-of", type=_date, default=date.today(), help="reference date YYYY-MM-DD (default today)")
     leaders = commands.add_parser("leaders", parents=[common], help="unit heads' proposed levels under a rule set")
-    leaders.add_argument("--level", choices=("province", "ministry"), required=True)
+    leaders.add_argument("--level", choices=("province", "ministry", "department", "district", "commune"), required=True)
+    leaders.add_argument("--parent", help="SYSTEM:CODE of the province or ministry whose own units are evaluated")
     leaders.add_argument("--year", type=int, required=True)
     leaders.add_argument("--rules", required=True, help="rule set name (e.g. default, quang-ngai-2018)")
     leaders.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
@@ -74,9 +76,13 @@ def _date(text: str) -> date:
     return date.fromisoformat(text)
 
 
-def leaders_frame(con, level: str, year: int, rules: str, source: str | None, lang: str) -> pd.DataFrame:
+def leaders_frame(con, level: str, year: int, rules: str, source: str | None, lang: str,
+                  parent: str | None = None) -> pd.DataFrame:
     """Each unit head's proposed level with the rules that fired; provisional when data was missing."""
-    proposals, chosen = leader_proposals(con, level, year, rules, source)
+    if (level in ("department", "district", "commune")) != bool(parent):
+        raise ValueError("--parent SYSTEM:CODE goes with --level department, district or commune (and only then)")
+    system = local_system(parent, level) if parent else None
+    proposals, chosen = leader_proposals(con, level, year, rules, source, system)
     if proposals.empty:
         return pd.DataFrame(columns=["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"])
     suffix = "_vi" if lang == "vi" else ""
@@ -182,7 +188,7 @@ def main(argv: list[str] | None = None) -> int:
             elif args.command == "compliance":
                 frame = compliance(con, args.year, args.as_of, args.level)
             elif args.command == "leaders":
-                frame = leaders_frame(con, args.level, args.year, args.rules, args.source, args.lang)
+                frame = leaders_frame(con, args.level, args.year, args.rules, args.source, args.lang, args.parent)
             elif args.command == "trend":
                 if level_of(args.system) != args.level:
                     raise ValueError(f"--system {args.system} is not a {args.level} code system")

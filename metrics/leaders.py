@@ -8,7 +8,7 @@ import pandas as pd
 
 from etl.rules import parse_rule_set
 from metrics.compliance import compliance
-from metrics.par_index import available_datasets, pick_source, system_for_year, year_change
+from metrics.par_index import available_datasets, pick_source, system_for_year, unit_results, year_change
 from metrics.rules import propose_all
 
 LEADER_COLUMNS = ["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"]
@@ -46,6 +46,33 @@ def sipas_by_province(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame
         """, [year]).df()
 
 
+def local_scopes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
+    """The provinces' and ministries' own indices loaded: level, code system (e.g. vn34-22-department), years."""
+    return con.execute(
+        "SELECT s.level, s.unit_system AS code_system, list(DISTINCT s.year ORDER BY s.year) AS years "
+        "FROM par_score s JOIN batch b USING (batch_id) WHERE b.status = 'current' "
+        "AND s.level IN ('department', 'district', 'commune') GROUP BY ALL ORDER BY 2").df()
+
+
+def local_facts(con: duckdb.DuckDBPyConnection, level: str, system: str, year: int,
+                source: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Facts for the heads of a province's own departments, districts or communes: their index, rank and
+    group within that index (no year-on-year, survey or plan figures exist at this level)."""
+    present = con.execute(
+        "SELECT DISTINCT b.source FROM par_score s JOIN batch b USING (batch_id) WHERE b.status = 'current' "
+        "AND s.unit_system = ? AND s.year = ?", [system, year]).fetchall()
+    sources = {r[0] for r in present}
+    chosen = source if source in sources else next((s for s in ("upload", "published", "demo") if s in sources), None)
+    if chosen is None:
+        return pd.DataFrame(), None
+    results = unit_results(con, level, year, chosen, system)
+    facts = pd.DataFrame({"level": level, "code_system": results["code_system"], "code": results["code"],
+                          "name": results["name_vi"], "name_en": results["name_en"], "index": results["index"],
+                          "rank": results["rank"], "units_ranked": len(results), "group": results["group"],
+                          "delta_rank": pd.NA, "delta_index": pd.NA})
+    return facts, chosen
+
+
 def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str | None = None,
                as_of: date | None = None) -> tuple[pd.DataFrame, str | None]:
     """One row per unit with everything a rule may use, and the PAR source used (upload, published, demo)."""
@@ -72,11 +99,22 @@ def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: st
 
 
 def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rules_name: str,
-                     source: str | None = None) -> tuple[pd.DataFrame, str | None]:
-    """Every unit's proposed level under a stored rule set, with last year's proposal for comparison."""
+                     source: str | None = None, system: str | None = None) -> tuple[pd.DataFrame, str | None]:
+    """Every unit's proposed level under a stored rule set, with last year's proposal for comparison.
+    For the heads of a province's own units give the level (department, district, commune) and `system`."""
     rules = rule_set(con, rules_name)
     if rules is None:
         raise KeyError(f"no rule set named {rules_name!r}")
+    if system is not None:
+        facts, chosen = local_facts(con, level, system, year, source)
+        if facts.empty:
+            return facts, chosen
+        proposals = propose_all(rules, facts)
+        previous, _ = local_facts(con, level, system, year - 1, chosen)
+        last = propose_all(rules, previous)[["code", "proposed_level"]] if not previous.empty else None
+        proposals["previous_level"] = (proposals["code"].map(dict(zip(last["code"], last["proposed_level"])))
+                                       if last is not None else None)
+        return proposals, chosen
     facts, chosen = unit_facts(con, level, year, source)
     if facts.empty:
         return facts, chosen

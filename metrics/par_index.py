@@ -96,7 +96,7 @@ totals AS (
     FROM par_score s
     JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
     WHERE s.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = ?)
-      AND s.level = ? AND s.year = ? AND s.stage = 'appraised'
+      AND s.level = ? AND s.year = ? AND s.stage = 'appraised' AND (? IS NULL OR s.unit_system = ?)
     GROUP BY ALL
 )
 SELECT t.code_system, t.code, u.name_vi, u.name_en, u.region, t.appraisal, t.survey, t.total,
@@ -109,13 +109,15 @@ ORDER BY rank, index DESC
 """
 
 
-def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:
+def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
+                 system: str | None = None) -> pd.DataFrame:
     """One row per unit in the dataset: points, index, rank, group, with the dataset's batch and framework.
 
     From criterion points the index and rank are computed; from a results table they are as given
-    (a missing group is computed from the year's framework bands).
+    (a missing group is computed from the year's framework bands). For a province's or ministry's own
+    index (level department, district or commune) `system` names whose units, e.g. vn34-22-department.
     """
-    frame = con.execute(_SCORES_SQL, [source, level, year]).df()
+    frame = con.execute(_SCORES_SQL, [source, level, year, system, system]).df()
     if len(frame):
         frame["rank"] = frame["rank"].astype("Int64")
         frame["group"] = assign_group(frame["index"], bands(con, frame["framework_id"].iloc[0]))

@@ -4,7 +4,7 @@ import streamlit as st
 
 from etl.db import open_store
 from etl.rules import RuleError, parse_rule_set, save_rule_set
-from metrics.leaders import leader_proposals, rule_sets
+from metrics.leaders import leader_proposals, local_scopes, rule_sets
 from metrics.rules import propose_all
 from ui.export import xlsx_bytes
 from ui.i18n import fmt_number, t
@@ -22,7 +22,17 @@ st.title(t("leaders.title", lang, year=f.year, level=t(f"level.{f.level}", lang)
 st.caption(t("leaders.intro", lang))
 chosen = sets.set_index("name").loc[name]
 st.caption(t("leaders.rules_source", lang, source=chosen["source"]))
-proposals, source = fetch(leader_proposals, f.level, f.year, name, f.source) if f.year else (pd.DataFrame(), None)
+# The sidebar's level, or a province's (ministry's) own departments, districts or communes when loaded.
+scopes = fetch(local_scopes)
+scope_keys = [""] + scopes["code_system"].tolist()
+scope = st.selectbox(t("leaders.scope", lang), scope_keys, key=f"scope.{lang}",
+                     format_func=lambda k: t(f"level.{f.level}", lang) if not k else
+                     f"{t('level.' + scopes.set_index('code_system').loc[k, 'level'], lang)} · {k}")
+if scope:
+    local_level = scopes.set_index("code_system").loc[scope, "level"]
+    proposals, source = fetch(leader_proposals, local_level, f.year, name, f.source, scope)
+else:
+    proposals, source = fetch(leader_proposals, f.level, f.year, name, f.source) if f.year else (pd.DataFrame(), None)
 if proposals.empty:
     st.info(t("leaders.none", lang))
     st.stop()

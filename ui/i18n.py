@@ -452,6 +452,7 @@ STRINGS: dict[str, tuple[str, str]] = {
                       "(Decree 90/2020/NĐ-CP, amended by 48/2023/NĐ-CP). These are proposals under the chosen rule set, "
                       "not decisions."),
     "leaders.rules": ("Bộ quy tắc", "Rule set"),
+    "leaders.scope": ("Đánh giá người đứng đầu của", "Evaluate the heads of"),
     "leaders.rules_source": ("Nguồn của bộ quy tắc: {source}", "Rule set source: {source}"),
     "leaders.filter_group": ("Lọc theo nhóm", "Filter by group"),
     "leaders.filter_level": ("Lọc theo mức đề xuất", "Filter by proposed level"),

@@ -121,3 +121,27 @@ def test_a_rule_limited_to_provinces_does_not_make_ministries_provisional():
     ministry = {**FULL, "level": "ministry", "sipas_pct": None}
     assert not propose(DEFAULT, ministry)["provisional"]
     assert propose(DEFAULT, {**ministry, "level": "province"})["provisional"]
+
+
+def test_heads_of_a_province_s_own_departments(demo_db, tmp_path):
+    import duckdb
+    from etl.load import load_file
+    from metrics.leaders import leader_proposals, local_scopes
+    con = duckdb.connect(str(demo_db), read_only=True)
+    criteria = con.execute("SELECT criterion_code, max_points FROM framework_criterion "
+                           "WHERE framework_id = 'par-local-2021' ORDER BY position").fetchall()
+    con.close()
+    lines = ["Mã,Đơn vị," + ",".join(c for c, _m in criteria)]
+    for code, name, share in (("SNV", "Sở Nội vụ", 0.9), ("STP", "Sở Tư pháp", 0.75), ("SYT", "Sở Y tế", 0.45)):
+        lines.append(f"{code},{name}," + ",".join(str(round(m * share, 2)) for _c, m in criteria))
+    path = tmp_path / "so.csv"
+    path.write_text("\n".join(lines) + "\n", "utf-8")
+    load_file(demo_db, "par-scores", path,
+              options={"year": 2025, "level": "department", "parent": "vn34:22", "create_units": True})
+    con = duckdb.connect(str(demo_db), read_only=True)
+    scopes = local_scopes(con)
+    assert scopes["code_system"].tolist() == ["vn34-22-department"]
+    proposals, source = leader_proposals(con, "department", 2025, "quang-ngai-2018", system="vn34-22-department")
+    con.close()
+    levels = dict(zip(proposals["code"], proposals["proposed_level"]))
+    assert source == "upload" and levels == {"SNV": "excellent", "STP": "good", "SYT": "not_completed"}
