@@ -10,10 +10,13 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
+from scipy.stats import norm
 
 from metrics.par_index import LEVEL_SYSTEMS, PRECISION, available_datasets, pick_source, system_for_year, unit_results
 
-TREND_COLUMNS = ["code_system", "code", "name", "year", "value", "status", "from_units", "source", "note"]
+TREND_COLUMNS = ["code_system", "code", "name", "year", "value", "ci_low", "ci_high", "status", "from_units", "source",
+                 "note"]
+Z95 = 1.959963984540054
 MEASURES = ("index", "rank", "sipas", "health", "education")
 WEIGHTINGS = ("equal", "respondents", "population")
 
@@ -24,26 +27,26 @@ def level_of(system: str) -> str:
 
 def yearly_values(con: duckdb.DuckDBPyConnection, level: str, year: int, measure: str,
                   source: str | None = None) -> tuple[pd.DataFrame, str | None]:
-    """(code, value, respondents) for every unit of the year's own system, from one source, and that source."""
+    """(code, value, se, respondents) for every unit of the year's own system, from one source, and that
+    source. Satisfaction values are the overall % satisfied with its design-based standard error (the
+    satisfaction pages' estimate); a suppressed estimate (too few respondents) has no value."""
     if measure in ("index", "rank"):
         chosen = pick_source(available_datasets(con, level), year, source)
         if chosen is None:
-            return pd.DataFrame(columns=["code", "value", "respondents"]), None
+            return pd.DataFrame(columns=["code", "value", "se", "respondents"]), None
         results = unit_results(con, level, year, chosen)
-        return pd.DataFrame({"code": results["code"], "value": results["index"], "respondents": np.nan}), chosen
-    frame = con.execute(
-        """
-        SELECT b.source, r.unit_code AS code, count(DISTINCT r.respondent_key) AS respondents,
-               100.0 * count(*) FILTER (WHERE a.value >= 4) / count(*) AS value
-        FROM survey_respondent r JOIN batch b USING (batch_id) JOIN survey_answer a USING (respondent_key)
-        JOIN instrument_item i ON i.instrument_id = r.instrument_id AND i.item_code = a.item_code
-        WHERE b.status = 'current' AND r.survey = ? AND r.year = ? AND i.item_kind = 'likert'
-          AND a.value BETWEEN 1 AND 5
-        GROUP BY ALL
-        """, [measure, year]).df()
-    present = set(frame["source"])
-    chosen = source if source in present else next((s for s in ("upload", "demo") if s in present), None)
-    return frame[frame["source"] == chosen][["code", "value", "respondents"]], chosen
+        return pd.DataFrame({"code": results["code"], "value": results["index"], "se": np.nan,
+                             "respondents": np.nan}), chosen
+    from metrics.satisfaction import OVERALL, pick_survey_source, satisfaction_table
+
+    chosen = pick_survey_source(con, measure, year, source if source != "published" else None)
+    if chosen is None:
+        return pd.DataFrame(columns=["code", "value", "se", "respondents"]), None
+    table = satisfaction_table(con, measure, year, level="province", source=chosen)
+    rows = table[(table["row_level"] == "province") & (table["set_code"] == OVERALL)]
+    shown = rows["flag"] != "suppressed"
+    return pd.DataFrame({"code": rows["code"], "value": rows["pct_satisfied"].where(shown),
+                         "se": rows["pct_se"].where(shown), "respondents": rows["n_respondents"]}), chosen
 
 
 def _weights(con, predecessors: list[str], system: str, year: int, weighting: str,
@@ -81,18 +84,21 @@ def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, me
     for year in range(first, last + 1):
         values, chosen = yearly_values(con, level, year, value_measure, source)
         by_code = values.set_index("code")["value"]
+        se_by_code = values.set_index("code")["se"]
         year_system = system_for_year(level, year)
         year_rows = []
         for code, name in units:
             row = {"code_system": system, "code": code, "name": name, "year": year, "source": chosen, "note": None}
             if year_system == system:
-                row.update(value=by_code.get(code, np.nan), status="observed", from_units=f"{system}:{code}")
+                row.update(value=by_code.get(code, np.nan), se=se_by_code.get(code, np.nan), status="observed",
+                           from_units=f"{system}:{code}")
             elif system == new:
                 preds = links[links["to_code"] == code]
                 codes = preds["from_code"].tolist()
                 row["from_units"] = "; ".join(f"{old}:{c}" for c in codes)
                 if len(codes) == 1 and preds["relation"].iloc[0] == "continued":
-                    row.update(value=by_code.get(codes[0], np.nan), status="observed")
+                    row.update(value=by_code.get(codes[0], np.nan), se=se_by_code.get(codes[0], np.nan),
+                               status="observed")
                 else:
                     row["status"] = "reconstructed"
                     present = [c for c in codes if pd.notna(by_code.get(c, np.nan))]
@@ -105,11 +111,15 @@ def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, me
                             row.update(value=np.nan, note=why)
                         else:
                             row["value"] = float(np.average([by_code[c] for c in codes], weights=weights))
+                            # Independent samples: the weighted mean's variance adds up the parts'.
+                            shares = weights / weights.sum()
+                            row["se"] = float(np.sqrt(np.sum((shares * se_by_code.reindex(codes).to_numpy()) ** 2)))
                             row["note"] = f"{weighting}-weighted mean of {len(codes)} predecessors"
             else:
                 successor = links[links["from_code"] == code]["to_code"]
                 target = successor.iloc[0] if len(successor) else None
-                row.update(value=by_code.get(target, np.nan) if target else np.nan, status="successor",
+                row.update(value=by_code.get(target, np.nan) if target else np.nan,
+                           se=se_by_code.get(target, np.nan) if target else np.nan, status="successor",
                            from_units=f"{new}:{target}" if target else None,
                            note="the successor's value, not this unit's own")
             year_rows.append(row)
@@ -126,9 +136,16 @@ def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, me
                 frame["value"] = [successor_rank.get(u.split(":", 1)[1], np.nan) if isinstance(u, str) else np.nan
                                   for u in frame["from_units"]]
         rows.append(frame)
-    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=TREND_COLUMNS)
+    out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=TREND_COLUMNS + ["se"])
+    if "se" not in out:
+        out["se"] = np.nan
+    out["se"] = out["se"].astype("float64")
+    if measure == "rank":
+        out["se"] = np.nan
     out["value"] = out["value"].astype("float64").round(PRECISION)
-    return out[TREND_COLUMNS]
+    out["ci_low"] = (out["value"] - Z95 * out["se"]).round(PRECISION)
+    out["ci_high"] = (out["value"] + Z95 * out["se"]).round(PRECISION)
+    return out[TREND_COLUMNS + ["se"]]
 
 
 def framework_changes(con: duckdb.DuckDBPyConnection, level: str, first: int, last: int) -> pd.DataFrame:
@@ -160,4 +177,10 @@ def change_table(series: pd.DataFrame, first: int, second: int) -> pd.DataFrame:
         columns={"value": f"value_{second}", "status": f"status_{second}"})
     table = a.merge(b, on="code", how="left")
     table["change"] = (table[f"value_{second}"] - table[f"value_{first}"]).round(PRECISION)
+    # With standard errors (satisfaction), a two-sided z-test on the difference of independent estimates.
+    se_a = series[series["year"] == first].set_index("code")["se"].reindex(table["code"]).to_numpy()
+    se_b = series[series["year"] == second].set_index("code")["se"].reindex(table["code"]).to_numpy()
+    z = table["change"].to_numpy() / np.sqrt(se_a ** 2 + se_b ** 2)
+    table["p_value"] = 2 * norm.sf(np.abs(z))
+    table["significant"] = table["p_value"] < 0.05
     return table.reset_index(drop=True)

@@ -73,9 +73,12 @@ table = pd.DataFrame({
     t("col.status_of", lang, year=year_a): changes[f"status_{year_a}"].map(lambda s: t(f"trend_status.{s}", lang)),
     t("col.value_of", lang, year=year_b): [fmt_number(v, lang) for v in changes[f"value_{year_b}"]],
     t("col.status_of", lang, year=year_b): changes[f"status_{year_b}"].map(lambda s: t(f"trend_status.{s}", lang)),
-    t("col.change", lang): [fmt_number(v, lang) for v in changes["change"]],
+    t("col.change", lang): [fmt_number(v, lang) + ("*" if sig else "") for v, sig in
+                            zip(changes["change"], changes["significant"])],
 })
 st.dataframe(table, hide_index=True, width="stretch")
+if changes["p_value"].notna().any():
+    st.caption(t("compare.significance", lang))
 st.download_button(t("common.download_csv", lang), csv_bytes(shown), file_name=f"trend-{system}-{measure}.csv",
                    mime="text/csv")
 notes = shown[shown["note"].notna() & shown["value"].isna()]

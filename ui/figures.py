@@ -176,9 +176,14 @@ def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tup
     for code, rows in series.groupby("code", sort=False):
         name = rows["name"].iloc[0]
         for status, part in rows.groupby("status", sort=False):
+            # Satisfaction values carry a 95 % interval; PAR values have none.
+            interval = None
+            if "ci_low" in part and part["ci_low"].notna().any():
+                interval = dict(type="data", symmetric=False, array=part["ci_high"] - part["value"],
+                                arrayminus=part["value"] - part["ci_low"], thickness=1)
             figure.add_trace(go.Scatter(
                 x=part["year"], y=part["value"], mode="lines+markers", name=f"{name} · {t('trend_status.' + status, lang)}",
-                line=dict(dash=TREND_DASH.get(status, "solid")), legendgroup=code,
+                line=dict(dash=TREND_DASH.get(status, "solid")), legendgroup=code, error_y=interval,
                 text=part["from_units"] + " · " + part["source"].fillna("—"),
                 hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra>" + name + "</extra>"))
     if extra is not None and len(extra):

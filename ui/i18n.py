@@ -329,6 +329,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "compare.framework_change": ("Bộ tiêu chí đổi năm {year} ({before} → {after}): hai bên không hoàn toàn so sánh được.",
                                  "Criteria set changed in {year} ({before} → {after}): the two sides are not strictly comparable."),
     "compare.merger_line": ("Sắp xếp 2025", "2025 reorganisation"),
+    "compare.significance": ("* thay đổi có ý nghĩa thống kê ở mức 5 % (kiểm định z trên sai số chuẩn theo thiết kế; "
+                             "giá trị tái tạo cộng phương sai các đơn vị tiền thân). Đường dọc: khoảng tin cậy 95 %.",
+                             "* change significant at 5 % (z-test on design-based standard errors; a reconstructed "
+                             "value adds up its predecessors' variances). Vertical bars: 95 % intervals."),
     "compare.notes": ("Ghi chú về giá trị không tính được", "Values that could not be computed"),
     "measure.index": ("Chỉ số CCHC (%)", "PAR INDEX (%)"), "measure.rank": ("Thứ hạng CCHC", "PAR INDEX rank"),
     "measure.sipas": ("SIPAS: % hài lòng", "SIPAS: % satisfied"), "measure.health": ("Y tế: % hài lòng", "Health: % satisfied"),

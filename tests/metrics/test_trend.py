@@ -80,3 +80,22 @@ def test_a_reconstructed_rank_ranks_the_reconstructed_index(store):
     assert (ranks["22"], ranks["80"], ranks["37"]) == (1, 2, 3)
     old = trend(store, "vn63", 2025, 2025, measure="rank", source="upload").set_index("code")["value"]
     assert (old["80"], old["72"], old["22"]) == (3, 3, 1)     # the successor's own rank among the 34
+
+
+def test_satisfaction_series_carry_intervals_and_reconstructions_combine_them(demo_db_master):
+    import duckdb
+    from metrics.satisfaction import OVERALL, satisfaction_table
+    from metrics.trend import change_table
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    series = trend(con, "vn34", 2024, 2025, measure="sipas", weighting="respondents")
+    own = satisfaction_table(con, "sipas", 2024, level="province")
+    con.close()
+    own = own[(own["row_level"] == "province") & (own["set_code"] == OVERALL)].set_index("code")
+    ninh_binh = row(series, "37", 2024)      # Hà Nam, Nam Định, Ninh Bình: 600 respondents each
+    parts = own.loc[["35", "36", "37"]]
+    assert ninh_binh["value"] == pytest.approx(parts["pct_satisfied"].mean(), abs=0.01)
+    assert ninh_binh["se"] == pytest.approx((parts["pct_se"] ** 2).sum() ** 0.5 / 3)
+    quang_ninh = row(series, "22", 2024)
+    assert quang_ninh["ci_low"] == pytest.approx(own.loc["22", "pct_ci_low"], abs=0.02)
+    changes = change_table(series, 2024, 2025)
+    assert changes["p_value"].notna().all() and changes["significant"].dtype == bool
