@@ -11,7 +11,7 @@ from pathlib import Path
 import duckdb
 import pyarrow.parquet as pq
 
-from etl.db import open_store
+from etl.db import new_database_file, open_store
 
 MANIFEST = "schema.json"
 
@@ -62,10 +62,7 @@ def restore(folder: Path, db_path: Path) -> Path:
     if db_path.exists():
         raise FileExistsError(f"{db_path} exists; restore into a new file, then swap")
     manifest = json.loads(manifest_path.read_text("utf-8"))
-    temp = db_path.with_name(db_path.name + ".restoring")
-    temp.unlink(missing_ok=True)
-    con = duckdb.connect(str(temp))
-    try:
+    with new_database_file(db_path, migrate=False) as con:
         con.execute("BEGIN TRANSACTION")
         for sequence in manifest["sequences"]:
             if not sequence["name"].replace("_", "").isalnum():
@@ -78,11 +75,4 @@ def restore(folder: Path, db_path: Path) -> Path:
             con.execute(f'INSERT INTO "{table["name"]}" SELECT * FROM read_parquet(?)',
                         [str(folder / f"{table['name']}.parquet")])
         con.execute("COMMIT")
-        con.execute("CHECKPOINT")
-    except BaseException:
-        con.close()
-        temp.unlink(missing_ok=True)
-        raise
-    con.close()
-    shutil.move(temp, db_path)
     return db_path

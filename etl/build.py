@@ -1,11 +1,10 @@
 """Building the store from data/: schema, reference data, published results and (optionally) demo data."""
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import Callable
 
-from etl.db import connect
+from etl.db import new_database_file
 from etl.demo import DEFAULT_SEED, load_demo
 from etl.published import load_published
 from etl.reference import load_reference
@@ -19,14 +18,8 @@ def build(db_path: Path, *, demo: bool = True, seed: int = DEFAULT_SEED, progres
     Readers (the app) never see a half-built file: until the final rename they keep the old one.
     """
     report = progress or (lambda _f, _m: None)
-    db_path = Path(db_path)
-    db_path.parent.mkdir(parents=True, exist_ok=True)
-    temp = db_path.with_name(db_path.name + ".building")
-    for leftover in (temp, temp.with_name(temp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
     steps: dict[str, dict] = {}
-    con = connect(temp, read_only=False)
-    try:
+    with new_database_file(Path(db_path)) as con:
         report(0.05, "schema")
         report(0.10, "reference")
         steps["reference"] = load_reference(con)
@@ -41,13 +34,5 @@ def build(db_path: Path, *, demo: bool = True, seed: int = DEFAULT_SEED, progres
                 report(0.25 + 0.7 * min(done[0], total_steps) / total_steps, message)
 
             steps["demo"] = load_demo(con, seed=seed, progress=demo_progress)
-        con.execute("CHECKPOINT")
-    except BaseException:
-        con.close()
-        temp.unlink(missing_ok=True)
-        raise
-    con.close()
-    os.replace(temp, db_path)
-    db_path.with_name(db_path.name + ".wal").unlink(missing_ok=True)
     report(1.0, "done")
     return steps

@@ -103,3 +103,25 @@ def open_for_reading(path: Path, wait_seconds: float | None = None) -> Iterator[
         yield con
     finally:
         con.close()
+
+
+@contextmanager
+def new_database_file(target: Path, *, migrate: bool = True) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection to a new database file built beside `target` and moved into place only when the
+    block finishes without error, so readers see the old file or the complete new one, never a half."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    temp = target.with_name(target.name + ".building")
+    for leftover in (temp, temp.with_name(temp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    con = connect(temp, read_only=False) if migrate else duckdb.connect(str(temp))
+    try:
+        yield con
+        con.execute("CHECKPOINT")
+    except BaseException:
+        con.close()
+        temp.unlink(missing_ok=True)
+        raise
+    con.close()
+    os.replace(temp, target)
+    target.with_name(target.name + ".wal").unlink(missing_ok=True)
