@@ -18,18 +18,19 @@ lang = f.lang
 sets = fetch(rule_sets)
 titles = dict(zip(sets["name"], sets["title_vi" if lang == "vi" else "title_en"]))
 name = url_selectbox(st, t("leaders.rules", lang), sets["name"].tolist(), titles.get, "rules", default="default")
-st.title(t("leaders.title", lang, year=f.year, level=t(f"level.{f.level}", lang)))
-st.caption(t("leaders.intro", lang))
-chosen = sets.set_index("name").loc[name]
-st.caption(t("leaders.rules_source", lang, source=chosen["source"]))
 # The sidebar's level, or a province's (ministry's) own departments, districts or communes when loaded.
 scopes = fetch(local_scopes)
 scope_keys = [""] + scopes["code_system"].tolist()
 scope = st.selectbox(t("leaders.scope", lang), scope_keys, key=f"scope.{lang}",
                      format_func=lambda k: t(f"level.{f.level}", lang) if not k else
                      f"{t('level.' + scopes.set_index('code_system').loc[k, 'level'], lang)} · {k}")
+local_level = scopes.set_index("code_system").loc[scope, "level"] if scope else None
+title_level = f"{t('level.' + local_level, lang)} · {scope}" if scope else t(f"level.{f.level}", lang)
+st.title(t("leaders.title", lang, year=f.year, level=title_level))
+st.caption(t("leaders.intro", lang))
+chosen = sets.set_index("name").loc[name]
+st.caption(t("leaders.rules_source", lang, source=chosen["source"]))
 if scope:
-    local_level = scopes.set_index("code_system").loc[scope, "level"]
     proposals, source = fetch(leader_proposals, local_level, f.year, name, f.source, scope)
 else:
     proposals, source = fetch(leader_proposals, f.level, f.year, name, f.source) if f.year else (pd.DataFrame(), None)
