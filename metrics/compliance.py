@@ -7,11 +7,11 @@ import duckdb
 import pandas as pd
 
 from etl.codesystems import system_for
+from metrics.par_index import SOURCE_PRIORITY  # upload, published, demo: one order everywhere
 
 CONTENT_COLUMNS = ("covers_institutional", "covers_procedures", "covers_apparatus", "covers_civil_service",
                    "covers_public_finance", "covers_digital")
 PERIODS = ("Q1", "H1", "Q3", "Y")
-SOURCE_PRIORITY = ("upload", "demo")
 
 
 def plan_deadline(year: int) -> date:

@@ -8,8 +8,10 @@ import pandas as pd
 
 from etl.rules import parse_rule_set
 from metrics.compliance import compliance
-from metrics.par_index import available_datasets, pick_source, system_for_year, unit_results, year_change
+from metrics.par_index import (SOURCE_PRIORITY, available_datasets, pick_source, system_for_year, unit_results,
+                               year_change)
 from metrics.rules import propose_all
+from metrics.satisfaction import OVERALL, satisfaction_table
 
 LEADER_COLUMNS = ["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"]
 
@@ -28,22 +30,13 @@ def rule_set(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
 
 
 def sipas_by_province(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """% of valid SIPAS answers at 4-5 per province, from one source (upload, else demo)."""
-    return con.execute(
-        """
-        WITH per_source AS (
-            SELECT b.source, r.unit_system, r.unit_code,
-                   100.0 * count(*) FILTER (WHERE a.value >= 4) / count(*) AS sipas_pct
-            FROM survey_respondent r JOIN batch b USING (batch_id) JOIN survey_answer a USING (respondent_key)
-            WHERE b.status = 'current' AND r.survey = 'sipas' AND r.year = ? AND a.value BETWEEN 1 AND 5
-            GROUP BY ALL
-        ), chosen AS (
-            SELECT min(CASE source WHEN 'upload' THEN 1 WHEN 'published' THEN 2 ELSE 3 END) AS priority
-            FROM per_source
-        )
-        SELECT unit_system, unit_code AS code, sipas_pct, source AS sipas_source FROM per_source
-        WHERE CASE source WHEN 'upload' THEN 1 WHEN 'published' THEN 2 ELSE 3 END = (SELECT priority FROM chosen)
-        """, [year]).df()
+    """The satisfaction pages' overall SIPAS % satisfied per province, from one source (upload, else demo);
+    a suppressed estimate (too few respondents) has no value."""
+    table = satisfaction_table(con, "sipas", year, level="province")
+    rows = table[(table["row_level"] == "province") & (table["set_code"] == OVERALL)]
+    return pd.DataFrame({"unit_system": rows["code_system"], "code": rows["code"],
+                         "sipas_pct": rows["pct_satisfied"].where(rows["flag"] != "suppressed"),
+                         "sipas_source": rows["source"]})
 
 
 def local_scopes(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
@@ -62,7 +55,7 @@ def local_facts(con: duckdb.DuckDBPyConnection, level: str, system: str, year: i
         "SELECT DISTINCT b.source FROM par_score s JOIN batch b USING (batch_id) WHERE b.status = 'current' "
         "AND s.unit_system = ? AND s.year = ?", [system, year]).fetchall()
     sources = {r[0] for r in present}
-    chosen = source if source in sources else next((s for s in ("upload", "published", "demo") if s in sources), None)
+    chosen = source if source in sources else next((s for s in SOURCE_PRIORITY if s in sources), None)
     if chosen is None:
         return pd.DataFrame(), None
     results = unit_results(con, level, year, chosen, system)

@@ -6,6 +6,7 @@ import pandas as pd
 
 from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, system_for_year, unit_results
 from metrics.ranking import field_indices
+from metrics.satisfaction import OVERALL, satisfaction_table
 
 
 def level_of_system(code_system: str) -> str | None:
@@ -124,17 +125,13 @@ def self_vs_appraised(con: duckdb.DuckDBPyConnection, code_system: str, code: st
 
 
 def sipas_summary(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int) -> dict | None:
-    """Share of SIPAS answers at 4 or 5 for the province and year, with respondents and source; and the
-    published SIPAS value when we have one. The full statistics are on the satisfaction pages."""
-    rows = con.execute(
-        """
-        SELECT b.source, count(DISTINCT r.respondent_key) AS respondents,
-               100.0 * count(*) FILTER (WHERE a.value >= 4) / count(*) AS pct_satisfied
-        FROM survey_respondent r JOIN batch b USING (batch_id) JOIN survey_answer a USING (respondent_key)
-        WHERE b.status = 'current' AND r.survey = 'sipas' AND r.unit_system = ? AND r.unit_code = ? AND r.year = ?
-          AND a.value BETWEEN 1 AND 5
-        GROUP BY b.source ORDER BY CASE b.source WHEN 'upload' THEN 1 WHEN 'published' THEN 2 ELSE 3 END
-        """, [code_system, code, year]).df()
+    """The province's overall SIPAS % satisfied for the year (the satisfaction pages' estimate), with
+    respondents and source, and the published SIPAS value when we have one."""
+    table = satisfaction_table(con, "sipas", year, level="province")
+    mine = table[(table["code_system"] == code_system) & (table["code"] == code) & (table["set_code"] == OVERALL)
+                 & (table["flag"] != "suppressed")]
+    rows = pd.DataFrame({"source": mine["source"], "respondents": mine["n_respondents"],
+                         "pct_satisfied": mine["pct_satisfied"]})
     published = con.execute(
         "SELECT sipas_pct, rank, source_ref FROM published_sipas p JOIN batch b USING (batch_id) "
         "WHERE b.status = 'current' AND p.unit_system = ? AND p.unit_code = ? AND p.year = ?",
