@@ -32,6 +32,19 @@ def _parse_rank(text: str) -> int | None:
     return int(text) if str(text).strip().isdigit() else None
 
 
+_NOTED_CHANGE = re.compile(r"largest (?:increase|decrease)[^()]*\(([+-]?\d+(?:[.,]\d+)?)\)")
+
+
+def _change(column: str | None, note: str) -> float | None:
+    """The year-on-year change the source states: its change column, else a figure its note quotes for the
+    largest rise or fall ('largest decrease vs 2022 (-5.31)'). Never computed here."""
+    value = parse_number(column)
+    if value is None:
+        found = _NOTED_CHANGE.search(str(note or ""))
+        value = parse_number(found.group(1)) if found else None
+    return value
+
+
 def _group(text: str) -> str | None:
     text = str(text).strip()
     return text[0] if text[:1] in ("A", "B", "C", "D") else None
@@ -70,7 +83,8 @@ def par_totals_frame(con, path: Path, level: str) -> tuple[int, pd.DataFrame]:
         "rank": table[rank_col].map(_parse_rank).astype("Int64"),
         "rank_basis": table["rank_basis"].replace("", None),
         "group_code": table.get("group", pd.Series([""] * len(table))).map(_group),
-        "change_pct": table.get("change_vs_prev_year_pct", pd.Series([None] * len(table))).map(parse_number),
+        "change_pct": [_change(c, n) for c, n in
+                       zip(table.get("change_vs_prev_year_pct", pd.Series([None] * len(table))), table["note"])],
         "note": table["note"].replace("", None), "source_ref": table["source"],
     })
     return year, frame

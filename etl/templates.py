@@ -18,11 +18,12 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from etl.loaders.survey_instruments import Instrument, instruments_from_store, instruments_from_yaml
 from etl.loaders.survey_spec import KINDS, VALUE_LABELS_VI, VOCABULARY, Column
+from etl.output import neutralise
 
 # The order columns appear in a template: who, when, where, the facility, who answered, then the answers.
 COLUMN_ORDER = ("respondent_id", "survey_date", "year", "province", "hospital_id", "hospital_name", "form",
-                "school_id", "school_name", "school_level", "respondent_group", "weight", "sex", "age_group",
-                "channel")
+                "school_id", "school_name", "school_level", "respondent_group", "weight", "stratum", "psu", "sex",
+                "age_group", "channel")
 _CODED = ("form", "school_level", "respondent_group", "sex", "channel")
 _NOTES = {
     "respondent_id": ("Duy nhất trong một khảo sát và năm", "Unique within a survey and year"),
@@ -31,7 +32,20 @@ _NOTES = {
     "year": ("Năm khảo sát, nếu không có ngày (hoặc nạp với --year)", "Survey year if no date (or load with --year)"),
     "province": ("Mã hoặc tên tỉnh theo hệ mã hiệu lực vào ngày/năm khảo sát",
                  "Province code or name in the code system in force on the survey date or year"),
-    "weight": ("Không bắt buộc; lớn hơn 0", "Optional; greater than 0"),
+    "weight": ("Không bắt buộc; số lớn hơn 0. Điền cho mọi dòng, hoặc để trống cả cột nếu khảo sát không dùng "
+               "trọng số",
+               "Optional; a number greater than 0. Fill it on every row, or leave the whole column blank for an "
+               "unweighted survey"),
+    "stratum": ("Không bắt buộc; tầng chọn mẫu của người trả lời (ví dụ: thành thị/nông thôn, huyện). Điền cho mọi "
+                "dòng, hoặc để trống cả cột nếu mẫu không phân tầng",
+                "Optional; the sampling stratum the respondent was drawn from (e.g. urban/rural, district). Fill it "
+                "on every row, or leave the whole column blank if the sample was not stratified"),
+    "psu": ("Không bắt buộc; đơn vị mẫu cấp 1 (cụm, địa bàn) được chọn ở bước đầu, ví dụ xã/phường hay thôn. Điền "
+            "cho mọi dòng, hoặc để trống cả cột; khi để trống, khảo sát y tế lấy bệnh viện và giáo dục lấy trường "
+            "làm cụm",
+            "Optional; the primary sampling unit (cluster) drawn at the first stage, e.g. a commune or village. Fill "
+            "it on every row, or leave the whole column blank; when blank, health surveys take the hospital and "
+            "education surveys the school as the cluster"),
     "hospital_id": ("Mã bệnh viện; đăng ký lần đầu xuất hiện (mã, tên, tỉnh)",
                     "Hospital ID; registered the first time it appears (id, name, province)"),
     "school_id": ("Mã trường; đăng ký lần đầu xuất hiện (mã, tên, tỉnh)",
@@ -73,7 +87,7 @@ def template_headers(source, survey: str) -> list[str]:
 def template_csv(source, survey: str) -> bytes:
     """A CSV template: UTF-8 with BOM, comma-separated, header row only."""
     buffer = io.StringIO()
-    csv.writer(buffer, lineterminator="\r\n").writerow(template_headers(source, survey))
+    csv.writer(buffer, lineterminator="\r\n").writerow([neutralise(h) for h in template_headers(source, survey)])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -104,6 +118,12 @@ def _labels(instrument: Instrument, item, lang: str) -> str:
     return "; ".join(f"{instrument.scale_min + i} = {label}" for i, label in enumerate(labels))
 
 
+def _append(ws, row: list) -> None:
+    """One row of a sheet, every cell through etl.output.neutralise: item codes and wording come from instrument
+    files, and a cell that starts like a formula must stay text when the template is opened."""
+    ws.append([neutralise(value) for value in row])
+
+
 def _style_header(ws, row: int, width: int) -> None:
     for col in range(1, width + 1):
         cell = ws.cell(row=row, column=col)
@@ -121,7 +141,7 @@ def template_xlsx(source, survey: str) -> bytes:
     book = Workbook()
     data = book.active
     data.title = "Dữ liệu"
-    data.append(headers)
+    _append(data, headers)
     _style_header(data, 1, len(headers))
     data.freeze_panes = "B2"
     for i, header in enumerate(headers, 1):
@@ -135,13 +155,14 @@ def template_xlsx(source, survey: str) -> bytes:
             data.add_data_validation(rule)
 
     codebook = book.create_sheet("Bộ mã (codebook)")
-    codebook.append([f"Bộ mã câu hỏi — {instruments[0].title_vi if len(instruments) == 1 else KINDS[survey].name_vi}"])
-    codebook.append([f"Phương pháp / method: {'; '.join(sorted({i.method or '' for i in instruments}))}. "
+    title = instruments[0].title_vi if len(instruments) == 1 else KINDS[survey].name_vi
+    _append(codebook, [f"Bộ mã câu hỏi — {title}"])
+    _append(codebook, [f"Phương pháp / method: {'; '.join(sorted({i.method or '' for i in instruments}))}. "
                      f"Câu chữ đánh dấu \"{PARAPHRASE_VI}\" / \"{PARAPHRASE_EN}\"."])
     head = ["Phiếu (form)", "Mã câu hỏi (item)", "Mã nhóm (dimension)", "Nhóm", "Dimension", "Phần (part)",
             "Nội dung câu hỏi", "Wording", "Nguồn câu chữ (wording source)", "Thang đo (scale)",
             "Nhãn thang đo", "Scale labels"]
-    codebook.append(head)
+    _append(codebook, head)
     _style_header(codebook, 3, len(head))
     for instrument in instruments:
         for item in instrument.items:
@@ -149,7 +170,7 @@ def template_xlsx(source, survey: str) -> bytes:
             source_text = item.wording_source or ""
             if source_text == "paraphrase":
                 source_text = f"{PARAPHRASE_VI} ({PARAPHRASE_EN})"
-            codebook.append([
+            _append(codebook, [
                 instrument.form, item.code, item.dimension, dimension.name_vi if dimension else "",
                 dimension.name_en if dimension else "", dimension.part if dimension else "",
                 item.wording_vi or "", item.wording_en or "", source_text, _scale_text(instrument, item, "vi"),
@@ -158,14 +179,14 @@ def template_xlsx(source, survey: str) -> bytes:
         codebook.column_dimensions[letter].width = width
 
     sheet = book.create_sheet("Cột (columns)")
-    sheet.append(["Tiêu đề (header)", "Mã (code)", "Bắt buộc (required)", "Giá trị (values)", "Ghi chú", "Note"])
+    _append(sheet, ["Tiêu đề (header)", "Mã (code)", "Bắt buộc (required)", "Giá trị (values)", "Ghi chú", "Note"])
     _style_header(sheet, 1, 6)
     for column in columns:
         values = ""
         if column.name in _CODED:
             values = ", ".join(f"{v} ({VALUE_LABELS_VI.get(v, v)})" for v in _allowed(column.name, instruments))
         note_vi, note_en = _NOTES.get(column.name, ("", ""))
-        sheet.append([f"{column.label_vi} ({column.name})", column.name, "có / yes" if column.required else "",
+        _append(sheet, [f"{column.label_vi} ({column.name})", column.name, "có / yes" if column.required else "",
                       values, note_vi, note_en])
     for letter, width in zip("ABCDEF", (36, 18, 14, 60, 50, 50)):
         sheet.column_dimensions[letter].width = width

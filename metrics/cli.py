@@ -17,9 +17,10 @@ from metrics.leaders import leader_proposals
 from metrics.overview import build_overview, latest_year
 from metrics.projects import project_status
 from metrics.trend import MEASURES, WEIGHTINGS, level_of, trend
-from metrics.par_index import available_datasets, pick_source
+from metrics.par_index import SourceUnavailable, available_datasets, require_source
 from metrics.ranking import RANKING_COLUMNS, ranking_table
-from metrics.satisfaction import SURVEYS, item_table, parse_unit, published_sipas, satisfaction_table
+from metrics.satisfaction import (SURVEYS, item_table, parse_unit, published_sipas, satisfaction_table,
+                                  survey_datasets)
 from metrics.units import list_units
 
 
@@ -68,7 +69,9 @@ def parser() -> argparse.ArgumentParser:
     trend.add_argument("--to", dest="last", type=int, required=True)
     trend.add_argument("--measure", choices=MEASURES, default="index")
     trend.add_argument("--weighting", choices=WEIGHTINGS, default="equal")
-    trend.add_argument("--source", choices=("upload", "published", "demo"), help="default per year: upload, published, demo")
+    trend.add_argument("--source", choices=("upload", "published", "demo"),
+                       help="default per year: upload, published, demo (each point names its source); "
+                            "published SIPAS is MoHA's published index per province")
     return top
 
 
@@ -94,13 +97,15 @@ def leaders_frame(con, level: str, year: int, rules: str, source: str | None, la
 
 
 def ranking_frame(con, level: str, year: int, source: str | None, lang: str) -> pd.DataFrame:
-    """The rankings page's table: the documented columns first, then field indices."""
-    chosen = pick_source(available_datasets(con, level), year, source)
+    """The rankings page's table: the documented columns first, then field indices, then how each rank and
+    change was obtained and what the dataset covers. A requested source without data raises SourceUnavailable."""
+    chosen = require_source(available_datasets(con, level), year, source, f"{level} {year}")
     if chosen is None:
         return pd.DataFrame(columns=RANKING_COLUMNS)
     table = ranking_table(con, level, year, chosen, lang)
     fields = [c for c in table.columns if c.startswith("field_")]
-    return table[RANKING_COLUMNS + fields + ["change_basis", "complete"]].assign(source=chosen)
+    return table[RANKING_COLUMNS + fields + ["rank_basis", "change_basis", "complete", "units_covered",
+                                             "units_total"]].assign(source=chosen)
 
 
 def overview_frame(con, level: str, year: int | None, source: str | None, lang: str) -> pd.DataFrame:
@@ -111,28 +116,49 @@ def overview_frame(con, level: str, year: int | None, source: str | None, lang: 
         return pd.DataFrame(columns=["figure", "value", "detail"])
     name = "name_vi" if lang == "vi" else "name_en"
     provenance = f"source={view.source}; batches={','.join(map(str, view.batch_ids))}"
+    coverage = f"{view.units_with_value} of {view.units_total} units"
     rows = [
         ("year", view.year, f"level={level}"),
         ("source", view.source, provenance),
         ("units_with_value", view.units_with_value, f"of {view.units_total} units ({view.units_listed} listed)"),
-        ("average_index", view.average, f"mean of {view.units_with_value} units; {provenance}"),
+        ("average_index", _two(view.average), f"mean of {coverage}; {provenance}"),
     ]
     if view.published_average:
-        rows.append(("published_average_index", view.published_average["value"], view.published_average["source_ref"]))
+        rows.append(("published_average_index", _two(view.published_average["value"]),
+                     f"published; {view.published_average['source_ref']}"))
     for label, table in (("top", view.top), ("bottom", view.bottom)):
         for r in table.itertuples():
-            rows.append((f"{label}", getattr(r, name), f"rank {r.rank}; index {r.index}"))
+            rows.append((f"{label}", getattr(r, name), f"rank {r.rank} ({r.rank_basis}) of {view.units_total}; "
+                                                        f"index {_two(r.index) or 'not published'}"))
+    if view.ranks_basis is None:
+        rows.append(("top", "", f"not published; {coverage} listed"))
     for g in view.groups.itertuples():
-        rows.append((f"group_{g.group_code}", g.units, g.label_en))
+        if pd.notna(g.units):
+            rows.append((f"group_{g.group_code}", int(g.units), f"{g.label_en}; {view.groups_basis}"))
+    if view.groups_basis is None:
+        rows.append(("groups", "", f"not published; {coverage} listed"))
     for label, mover in (("riser", view.riser), ("faller", view.faller)):
         if mover:
-            rows.append((label, mover[name], f"delta_index {mover['delta_index']}; delta_rank {mover['delta_rank']}"))
+            rank_change = "" if pd.isna(mover["delta_rank"]) else f"; delta_rank {int(mover['delta_rank'])}"
+            rows.append((label, mover[name], f"delta_index {_two(mover['delta_index'])}{rank_change}; "
+                                             f"{view.movers_basis}"))
+        elif view.movers_basis is None or label == "faller":
+            rows.append((label, "", "not published" if view.movers_basis != "computed" else "none"))
+    for fact in view.release_facts.itertuples():
+        rows.append(("published", fact.metric, f"{fact.value}; {fact.source_ref}"))
     return pd.DataFrame(rows, columns=["figure", "value", "detail"]).astype({"value": "str"})
+
+
+def _two(value) -> str | None:
+    """A figure as the pages print it: 2 decimals, half-up."""
+    from etl.output import _fixed
+
+    return _fixed(value, 2)
 
 
 SATISFACTION_COLUMNS = ["code_system", "code", "name", "dimension", "item", "n_respondents", "pct_satisfied",
                         "pct_ci_low", "pct_ci_high", "mean_score", "flag", "mean_ci_low", "mean_ci_high", "deff", "rse",
-                        "reason", "label", "form", "source"]
+                        "reason", "label", "form", "source", "design", "df", "units_covered", "units_total"]
 _ROUND = {"pct_satisfied": 2, "pct_ci_low": 2, "pct_ci_high": 2, "mean_score": 3, "mean_ci_low": 3, "mean_ci_high": 3,
           "deff": 2, "rse": 3, "pct_elements_mean": 2, "elements_ci_low": 2, "elements_ci_high": 2}
 
@@ -149,11 +175,16 @@ def satisfaction_frame(con, survey: str, year: int, by: str, unit: str | None, s
         frame = table.assign(name=table[f"name_{suffix}"], dimension=table["dimension_code"],
                              item=table["item_code"], label=table[f"wording_{suffix}"])
     else:
-        table = satisfaction_table(con, survey, year, level=level, unit=unit, source=source)
+        # The Ministry of Health reports each form: health rows come per form, then the pooled margin (form
+        # 'pooled').
+        per_form = survey == "health"
+        table = satisfaction_table(con, survey, year, level=level, unit=unit, source=source,
+                                   breakdown=("form",) if per_form else ())
         kinds = ("overall",) if by == "unit" else ("overall", "dimension")
         table = table[table["set_kind"].isin(kinds)]
+        form = table["instrument_id"].fillna("pooled") if per_form else table["forms"]
         frame = table.assign(name=table[f"name_{suffix}"], dimension=table["set_code"], item="",
-                             label=table[f"set_{suffix}"], form="")
+                             label=table[f"set_{suffix}"], form=form)
     columns = list(SATISFACTION_COLUMNS)
     if survey == "sipas" and by != "item" and len(frame):
         # The overall two ways (pooled items; plain mean of the five elements) and the published index beside.
@@ -177,7 +208,13 @@ def main(argv: list[str] | None = None) -> int:
                 frame = list_units(con, args.system, args.lang)
             elif args.command == "ranking":
                 frame = ranking_frame(con, args.level, args.year, args.source, args.lang)
+                if len(frame):
+                    covered, total = int(frame["units_covered"].iloc[0]), int(frame["units_total"].iloc[0])
+                    if covered < total:
+                        print(f"{frame['source'].iloc[0]} {args.level} {args.year}: {covered} of {total} units have a "
+                              "value; ranks as the table states them, 'not published' otherwise", file=sys.stderr)
             elif args.command == "satisfaction":
+                _require_survey_source(con, args.survey, args.year, args.source)
                 frame = satisfaction_frame(con, args.survey, args.year, args.by, args.unit, args.source, args.lang)
                 if frame.empty:
                     print(f"No {args.survey} answers for {args.year}"
@@ -193,10 +230,17 @@ def main(argv: list[str] | None = None) -> int:
                 if level_of(args.system) != args.level:
                     raise ValueError(f"--system {args.system} is not a {args.level} code system")
                 frame = trend(con, args.system, args.first, args.last, args.measure, args.weighting, args.source)
+                if args.source and frame["source"].isna().all():
+                    raise SourceUnavailable(args.source, f"{args.measure} {args.first}-{args.last}",
+                                            _series_sources(con, args.level, args.measure, args.first, args.last))
+                _say_coverage(frame)
             else:
                 frame = overview_frame(con, args.level, args.year, args.source, args.lang)
     except StoreError as exc:
         print(f"Database error: {exc}", file=sys.stderr)
+        return 1
+    except SourceUnavailable as exc:    # a requested source is never replaced by another
+        print(f"Error: {exc}", file=sys.stderr)
         return 1
     except KeyError as exc:     # an unknown rule set
         print(f"Error: {exc.args[0]}", file=sys.stderr)
@@ -204,5 +248,38 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:   # a unit that does not fit the survey, a system of another level
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    print(render(frame, args.format))
+    decimals = _ROUND if args.command == "satisfaction" else None
+    print(render(frame, args.format, decimals))
     return 0
+
+
+def _require_survey_source(con, survey: str, year: int, source: str | None) -> None:
+    """A requested survey source with no answers that year raises SourceUnavailable naming those that have."""
+    if source is None:
+        return
+    datasets = survey_datasets(con, survey)
+    present = sorted(set(datasets.loc[datasets["year"] == year, "source"]))
+    if source not in present:
+        raise SourceUnavailable(source, f"{survey} {year}", present)
+
+
+def _series_sources(con, level: str, measure: str, first: int, last: int) -> list[str]:
+    """The sources that do have data for some year of a series."""
+    if measure in ("index", "rank"):
+        datasets = available_datasets(con, level)
+    else:
+        datasets = survey_datasets(con, measure)
+    years = datasets[(datasets["year"] >= first) & (datasets["year"] <= last)]
+    found = sorted(set(years["source"]))
+    if measure == "sipas" and con.execute("SELECT count(*) FROM published_sipas WHERE year BETWEEN ? AND ?",
+                                          [first, last]).fetchall()[0][0]:
+        found.append("published")
+    return sorted(set(found))
+
+
+def _say_coverage(frame: pd.DataFrame) -> None:
+    """One line per year on stderr: which source each year's points come from and what it covers."""
+    for year, rows in frame.groupby("year"):
+        source, coverage = rows["source"].iloc[0], rows["coverage"].iloc[0]
+        print(f"{year}: {source or 'no data'}" + (f", {coverage} units with a value" if coverage else ""),
+              file=sys.stderr)

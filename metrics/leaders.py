@@ -8,10 +8,10 @@ import pandas as pd
 
 from etl.rules import parse_rule_set
 from metrics.compliance import compliance
-from metrics.par_index import (SOURCE_PRIORITY, available_datasets, pick_source, system_for_year, unit_results,
-                               year_change)
+from metrics.par_index import (SOURCE_PRIORITY, SourceUnavailable, available_datasets, require_source,
+                               system_for_year, unit_results, year_change)
 from metrics.rules import propose_all
-from metrics.satisfaction import OVERALL, satisfaction_table
+from metrics.satisfaction import OVERALL, pick_survey_source, published_sipas, satisfaction_table
 
 LEADER_COLUMNS = ["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"]
 
@@ -29,10 +29,17 @@ def rule_set(con: duckdb.DuckDBPyConnection, name: str) -> dict | None:
     return parse_rule_set(found["yaml"].iloc[0], f"{name}.yaml") if len(found) else None
 
 
-def sipas_by_province(con: duckdb.DuckDBPyConnection, year: int) -> pd.DataFrame:
-    """The satisfaction pages' overall SIPAS % satisfied per province, from one source (upload, else demo);
-    a suppressed estimate (too few respondents) has no value."""
-    table = satisfaction_table(con, "sipas", year, level="province")
+def sipas_by_province(con: duckdb.DuckDBPyConnection, year: int, source: str) -> pd.DataFrame:
+    """The SIPAS figure per province from the same source as the PAR figures it joins: the published SIPAS
+    index for published PAR data, else the satisfaction pages' overall % satisfied from that source's survey
+    answers (a suppressed estimate has no value). Never another source's figure in its place."""
+    if source == "published":
+        rows = published_sipas(con, year)["provinces"]
+        return pd.DataFrame({"unit_system": rows["code_system"], "code": rows["code"], "sipas_pct": rows["sipas_pct"],
+                             "sipas_source": "published"})
+    if pick_survey_source(con, "sipas", year, source) is None:
+        return pd.DataFrame(columns=["unit_system", "code", "sipas_pct", "sipas_source"])
+    table = satisfaction_table(con, "sipas", year, level="province", source=source)
     rows = table[(table["row_level"] == "province") & (table["set_code"] == OVERALL)]
     return pd.DataFrame({"unit_system": rows["code_system"], "code": rows["code"],
                          "sipas_pct": rows["pct_satisfied"].where(rows["flag"] != "suppressed"),
@@ -54,22 +61,25 @@ def local_facts(con: duckdb.DuckDBPyConnection, level: str, system: str, year: i
     present = con.execute(
         "SELECT DISTINCT b.source FROM par_score s JOIN batch b USING (batch_id) WHERE b.status = 'current' "
         "AND s.unit_system = ? AND s.year = ?", [system, year]).fetchall()
-    sources = {r[0] for r in present}
-    chosen = source if source in sources else next((s for s in SOURCE_PRIORITY if s in sources), None)
+    sources = [s for s in SOURCE_PRIORITY if s in {r[0] for r in present}]
+    if source is not None and source not in sources:
+        raise SourceUnavailable(source, f"{system} {year}", sources)
+    chosen = source or next(iter(sources), None)
     if chosen is None:
         return pd.DataFrame(), None
     results = unit_results(con, level, year, chosen, system)
     facts = pd.DataFrame({"level": level, "code_system": results["code_system"], "code": results["code"],
                           "name": results["name_vi"], "name_en": results["name_en"], "index": results["index"],
-                          "rank": results["rank"], "units_ranked": len(results), "group": results["group"],
-                          "delta_rank": pd.NA, "delta_index": pd.NA})
+                          "rank": results["rank"], "rank_basis": results["rank_basis"],
+                          "units_ranked": results["units_total"], "units_covered": int(results["index"].notna().sum()),
+                          "group": results["group"], "delta_rank": pd.NA, "delta_index": pd.NA})
     return facts, chosen
 
 
 def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str | None = None,
                as_of: date | None = None) -> tuple[pd.DataFrame, str | None]:
     """One row per unit with everything a rule may use, and the PAR source used (upload, published, demo)."""
-    chosen = pick_source(available_datasets(con, level), year, source)
+    chosen = require_source(available_datasets(con, level), year, source, f"{level} {year}")
     if chosen is None:
         return pd.DataFrame(), None
     results = year_change(con, level, year, chosen)
@@ -77,12 +87,12 @@ def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: st
     facts = pd.DataFrame({
         "level": level, "code_system": results["code_system"], "code": results["code"], "name": results["name_vi"],
         "name_en": results["name_en"], "index": results["index"], "rank": results["rank"],
-        "units_ranked": con.execute("SELECT count(*) FROM unit WHERE code_system = ? AND assessed",
-                                    [system]).fetchall()[0][0],
-        "group": results["group"], "delta_rank": results["delta_rank"], "delta_index": results["delta_index"],
+        "rank_basis": results["rank_basis"], "units_ranked": results["units_total"],
+        "units_covered": int(results["index"].notna().sum()), "group": results["group"], "delta_rank": results["delta_rank"], "delta_index": results["delta_index"],
     })
     if level == "province":
-        facts = facts.merge(sipas_by_province(con, year)[["code", "sipas_pct", "sipas_source"]], on="code", how="left")
+        facts = facts.merge(sipas_by_province(con, year, chosen)[["code", "sipas_pct", "sipas_source"]], on="code",
+                            how="left")
     plans = compliance(con, year, as_of or date(year, 12, 31), level)
     plans = plans[plans["code_system"] == system][["code", "plan_status", "plan_source"]]
     if plans["plan_source"].isna().all():
@@ -103,7 +113,10 @@ def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rule
         if facts.empty:
             return facts, chosen
         proposals = propose_all(rules, facts)
-        previous, _ = local_facts(con, level, system, year - 1, chosen)
+        try:
+            previous, _ = local_facts(con, level, system, year - 1, chosen)
+        except SourceUnavailable:
+            previous = pd.DataFrame()
         last = propose_all(rules, previous)[["code", "proposed_level"]] if not previous.empty else None
         proposals["previous_level"] = (proposals["code"].map(dict(zip(last["code"], last["proposed_level"])))
                                        if last is not None else None)
@@ -112,7 +125,10 @@ def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rule
     if facts.empty:
         return facts, chosen
     proposals = propose_all(rules, facts)
-    previous, _ = unit_facts(con, level, year - 1, chosen)
+    try:
+        previous, _ = unit_facts(con, level, year - 1, chosen)
+    except SourceUnavailable:      # last year has no data from this source: no previous level
+        previous = pd.DataFrame()
     if not previous.empty and system_for_year(level, year) == system_for_year(level, year - 1):
         last = propose_all(rules, previous)[["code", "proposed_level"]].rename(
             columns={"proposed_level": "previous_level"})

@@ -4,7 +4,8 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.par_index import PRECISION, rank_with_ties, system_for_year, year_change
+from metrics.par_index import field_size, rank_with_ties, system_for_year, year_change
+from metrics.rounding import exact_mean, round_series
 
 RANKING_COLUMNS = ["rank", "code_system", "code", "name", "index", "group", "appraisal", "survey", "delta_index",
                    "delta_rank"]
@@ -30,7 +31,11 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
             FROM par_field_index i JOIN batch b USING (batch_id)
             WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND i.year = ? AND i.stage = ?
             """, [source, level, year, stage]).df()
-    frame["field_rank"] = frame.groupby("field_code")["index"].transform(rank_with_ties).astype("Int64")
+    frame["index"] = round_series(frame["index"])
+    whole = field_size(con, level, year)
+    frame["field_rank"] = frame.groupby("field_code")["index"].transform(
+        lambda values: rank_with_ties(values) if values.notna().sum() >= whole
+        else pd.Series(pd.NA, index=values.index, dtype="Int64")).astype("Int64")
     return frame
 
 
@@ -39,11 +44,13 @@ def ranking_table(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
     change = year_change(con, level, year, source)
     change["name"] = change["name_vi" if lang == "vi" else "name_en"]
     fields = field_indices(con, level, year, source)
-    table = change[RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id"]].copy()
+    table = change[RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id",
+                                      "units_total"]].copy()
     if not fields.empty:
         wide = fields.pivot(index="code", columns="field_code", values="index")
         wide.columns = [f"field_{c}" for c in wide.columns]
-        table = table.merge(wide.round(PRECISION), left_on="code", right_index=True, how="left")
+        table = table.merge(wide, left_on="code", right_index=True, how="left")
+    table["units_covered"] = int(table["index"].notna().sum())
     return table.reset_index(drop=True)
 
 
@@ -51,8 +58,8 @@ def regional_averages(results: pd.DataFrame) -> pd.DataFrame:
     """Mean index per socio-economic region of the units with a value (a new province spanning two
     regions has none). Columns: region, units, average."""
     valued = results[results["index"].notna() & results["region"].notna()]
-    return (valued.groupby("region")["index"].agg(units="count", average="mean").reset_index()
-            .assign(average=lambda d: d["average"].round(PRECISION)).sort_values("average", ascending=False))
+    grouped = valued.groupby("region")["index"].agg(units="count", average=exact_mean).reset_index()
+    return grouped.sort_values("average", ascending=False)
 
 
 def self_assessment_gaps(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:

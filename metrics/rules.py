@@ -9,10 +9,11 @@ import math
 import pandas as pd
 
 from etl.rules import LEVELS
-
-PRECISION = 2
+from metrics.rounding import quantize, to_decimal
 # Facts a rule may need, one row per unit: index, rank, units_ranked, group, delta_rank, delta_index,
-# sipas_pct, plan_status (on_time, late, missing, not_due, or None when no plan data is loaded).
+# sipas_pct, plan_status (on_time, late, missing, not_due, or None when no plan data is loaded); optionally
+# rank_basis ('not published' when the results table gives no rank and covers only part of the field) and
+# units_covered. Values are compared with band limits exactly, half-up at 2 decimals (79.995 is 80.00).
 
 
 def _missing(value) -> bool:
@@ -20,7 +21,8 @@ def _missing(value) -> bool:
 
 
 _VI = (("no PAR INDEX value", "chưa có Chỉ số CCHC"), ("below every band", "thấp hơn mọi khoảng"),
-       ("no group", "chưa có nhóm"), ("no rank", "chưa có thứ hạng"), ("is in the last", "thuộc nhóm cuối"),
+       ("no group", "chưa có nhóm"), ("rank not published", "thứ hạng chưa được công bố"),
+       ("the table lists", "bảng chỉ có"), (" units", " đơn vị"), ("no rank", "chưa có thứ hạng"), ("is in the last", "thuộc nhóm cuối"),
        ("no comparable previous year", "không có năm trước so sánh được"), ("ranks", "bậc"), ("points", "điểm"),
        ("fell", "giảm"), ("no SIPAS result loaded", "chưa có kết quả SIPAS"), ("annual PAR plan late",
        "kế hoạch CCHC năm ban hành chậm"), ("annual PAR plan missing", "chưa có kế hoạch CCHC năm"),
@@ -54,9 +56,10 @@ def evaluate_rule(rule: dict, facts: dict) -> dict:
         index = facts.get("index")
         if _missing(index):
             return _outcome(rule, "not_assessable", None, reason="no PAR INDEX value")
-        value = round(float(index), PRECISION)
+        exact = quantize(to_decimal(index))
+        value = float(exact)
         for band in rule["bands"]:
-            if value >= band["min"]:
+            if exact >= to_decimal(band["min"]):
                 return _outcome(rule, "level", value, band["level"], f"index {value:.2f} >= {band['min']:g}")
         return _outcome(rule, "not_assessable", value, reason=f"index {value:.2f} below every band")
     if kind == "group_ceiling":
@@ -69,6 +72,10 @@ def evaluate_rule(rule: dict, facts: dict) -> dict:
     if kind == "bottom_n":
         rank, ranked = facts.get("rank"), facts.get("units_ranked")
         if _missing(rank) or _missing(ranked):
+            if facts.get("rank_basis") == "not published":
+                covered = facts.get("units_covered")
+                listed = f": the table lists {int(covered)} of {int(ranked)} units" if not _missing(covered) else ""
+                return _outcome(rule, "not_assessable", None, reason=f"rank not published{listed}")
             return _outcome(rule, "not_assessable", None, reason="no rank")
         if int(rank) > int(ranked) - int(rule["n"]):
             return _outcome(rule, "ceiling", int(rank), rule["max_level"],
@@ -93,8 +100,9 @@ def evaluate_rule(rule: dict, facts: dict) -> dict:
         pct = facts.get("sipas_pct")
         if _missing(pct):
             return _outcome(rule, "not_assessable", None, reason="no SIPAS result loaded")
-        value = round(float(pct), PRECISION)
-        if value < rule["threshold"]:
+        exact = quantize(to_decimal(pct))
+        value = float(exact)
+        if exact < to_decimal(rule["threshold"]):
             return _ceiling(rule, value, f"SIPAS {value:.2f} % < {rule['threshold']:g} %")
         return _outcome(rule, "pass", value)
     if kind == "plan_late":

@@ -12,6 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy import stats as sps
 
+from metrics.survey_design import t_value
+
 LEVEL = 0.95            # confidence level of every interval
 MIN_RESPONDENTS = 30    # fewer respondents than this: estimate suppressed
 MAX_RSE = 0.30          # relative standard error at or above this: estimate flagged unreliable
@@ -117,7 +119,7 @@ def flags(n, rse, min_n: int = MIN_RESPONDENTS, max_rse: float = MAX_RSE) -> tup
 
 ESTIMATE_COLUMNS = ["pct_satisfied", "pct_se", "pct_ci_low", "pct_ci_high", "ci_method", "deff", "rse",
                     "mean_score", "mean_se", "mean_ci_low", "mean_ci_high",
-                    "pct_all_satisfied", "all_ci_low", "all_ci_high", "flag", "reason"]
+                    "pct_all_satisfied", "all_ci_low", "all_ci_high", "flag", "reason", "design", "df"]
 
 
 def estimates(moments: pd.DataFrame, *, min_n: int = MIN_RESPONDENTS, max_rse: float = MAX_RSE,
@@ -126,31 +128,45 @@ def estimates(moments: pd.DataFrame, *, min_n: int = MIN_RESPONDENTS, max_rse: f
 
     `moments` has one row per group and item set, with: n (respondents with a valid answer), m (valid
     answers), ys (answers at 4-5, unweighted), weighted, single_item, likert, and the weighted sums wx, wys,
-    wyv, w2xx, w2xys, w2ysys, w2xyv, w2yvyv (x = valid answers, ys = answers at 4-5, yv = sum of values, per
-    respondent), sw, sw2, swa, sw2a, na (a = respondent's valid answers all at 4-5).
-    The percent interval is Wilson for one item without weights, else Taylor (Wald) on the respondent-level
-    ratio; where that variance is 0 (everyone at 4-5, or nobody) or undefined (one respondent) a Wald interval
-    has no width, so Wilson on the respondents is used instead. Rows under `min_n` respondents keep n and the
-    reason, no estimates.
+    wyv (x = valid answers, ys = answers at 4-5, yv = sum of values, per respondent), sw, swa, na (a =
+    respondent's valid answers all at 4-5). Design-based variances come as var_pct, var_mean, var_all with
+    `df` and `design` (see metrics.survey_design); without them the respondents are taken as a simple random
+    sample, from the squares w2xx, w2xys, w2ysys, w2xyv, w2yvyv, sw2, sw2a (df = n - 1).
+    Intervals: estimate +- t(df) SE, except Wilson for one unweighted item under simple random sampling;
+    where the variance is 0 (everyone at 4-5, or nobody) or undefined (one respondent, one PSU) a Wald
+    interval has no width, so Wilson on the respondents is used instead. Rows under `min_n` respondents
+    keep n and the reason, no estimates.
     """
     m = moments
-    z = z_value(level)
     n = m["n"].to_numpy(dtype="float64")
     likert = m["likert"].to_numpy(dtype=bool)
-    p, p_se = ratio_se(m["wys"], m["wx"], m["w2ysys"], m["w2xys"], m["w2xx"], n)
-    mean, mean_se = ratio_se(m["wyv"], m["wx"], m["w2yvyv"], m["w2xyv"], m["w2xx"], n)
-    wilson = m["single_item"].to_numpy(dtype=bool) & ~m["weighted"].to_numpy(dtype=bool)
+    if "var_pct" in m:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            p = m["wys"].to_numpy(dtype="float64") / m["wx"].to_numpy(dtype="float64")
+            mean = m["wyv"].to_numpy(dtype="float64") / m["wx"].to_numpy(dtype="float64")
+            a = m["swa"].to_numpy(dtype="float64") / m["sw"].to_numpy(dtype="float64")
+        p_se, mean_se, a_se = (np.sqrt(m[c].to_numpy(dtype="float64")) for c in ("var_pct", "var_mean", "var_all"))
+        df = m["df"].to_numpy(dtype="float64")
+        design = m["design"].to_numpy(dtype=object)
+    else:
+        p, p_se = ratio_se(m["wys"], m["wx"], m["w2ysys"], m["w2xys"], m["w2xx"], n)
+        mean, mean_se = ratio_se(m["wyv"], m["wx"], m["w2yvyv"], m["w2xyv"], m["w2xx"], n)
+        a, a_se = ratio_se(m["swa"], m["sw"], m["sw2a"], m["sw2a"], m["sw2"], n)
+        df = n - 1
+        design = np.full(len(m), "srs", dtype=object)
+    t = t_value(df, level)
+    srs = design == "srs"
+    weighted = m["weighted"].to_numpy(dtype=bool)
+    wilson = m["single_item"].to_numpy(dtype=bool) & ~weighted & srs
     w_low, w_high = wilson_interval(np.where(wilson, m["ys"], p * n), np.where(wilson, m["m"], n), level)
     degenerate = ~wilson & ((p_se == 0) | np.isnan(p_se)) & (n > 0)
     use_wilson = wilson | degenerate
-    low = np.where(use_wilson, w_low, np.clip(p - z * p_se, 0, 1))
-    high = np.where(use_wilson, w_high, np.clip(p + z * p_se, 0, 1))
-    a, a_se = ratio_se(m["swa"], m["sw"], m["sw2a"], m["sw2a"], m["sw2"], n)
-    weighted = m["weighted"].to_numpy(dtype=bool)
-    aw_low, aw_high = wilson_interval(np.where(weighted, a * n, m["na"]), n, level)
-    a_taylor = weighted & (a_se > 0)
-    a_low = np.where(a_taylor, np.clip(a - z * a_se, 0, 1), aw_low)
-    a_high = np.where(a_taylor, np.clip(a + z * a_se, 0, 1), aw_high)
+    low = np.where(use_wilson, w_low, np.clip(p - t * p_se, 0, 1))
+    high = np.where(use_wilson, w_high, np.clip(p + t * p_se, 0, 1))
+    taylor_all = (weighted | ~srs) & (a_se > 0)
+    aw_low, aw_high = wilson_interval(np.where(weighted | ~srs, a * n, m["na"]), n, level)
+    a_low = np.where(taylor_all, np.clip(a - t * a_se, 0, 1), aw_low)
+    a_high = np.where(taylor_all, np.clip(a + t * a_se, 0, 1), aw_high)
     with np.errstate(divide="ignore", invalid="ignore"):
         rse = np.where(likert, np.where(p > 0, p_se / p, np.nan), np.where(mean > 0, mean_se / mean, np.nan))
     out = pd.DataFrame(index=m.index)
@@ -163,14 +179,16 @@ def estimates(moments: pd.DataFrame, *, min_n: int = MIN_RESPONDENTS, max_rse: f
     out["rse"] = rse
     out["mean_score"] = mean
     out["mean_se"] = mean_se
-    out["mean_ci_low"] = mean - z * mean_se
-    out["mean_ci_high"] = mean + z * mean_se
+    out["mean_ci_low"] = mean - t * mean_se
+    out["mean_ci_high"] = mean + t * mean_se
     flag, reason = flags(n, rse, min_n, max_rse)
     out["flag"], out["reason"] = flag, reason
-    hidden = [c for c in ESTIMATE_COLUMNS if c not in ("ci_method", "flag", "reason")]
+    hidden = [c for c in ESTIMATE_COLUMNS if c not in ("ci_method", "flag", "reason", "design", "df")]
     out.loc[flag == "suppressed", hidden] = np.nan
     out["flag"] = out["flag"].astype("str")
     out["reason"] = out["reason"].astype("str")
+    out["design"] = pd.Series(design, index=m.index, dtype="str")
+    out["df"] = df
     return out[ESTIMATE_COLUMNS]
 
 
@@ -221,18 +239,24 @@ def feldt_interval(alpha: float, n: int, k: int, level: float = LEVEL) -> tuple[
 
 
 def difference_test(est_a: float, se_a: float, est_b: float, se_b: float,
-                    significance: float = SIGNIFICANCE) -> dict:
-    """z-test of a - b for two independent samples with their (design-based) standard errors.
+                    significance: float = SIGNIFICANCE, df: float | None = None) -> dict:
+    """Test of a - b for two independent samples with their design-based standard errors.
 
-    For two proportions this is the two-proportion z-test with each side's own SE, so a clustered or
-    weighted sample is not treated as simple random.
+    The statistic is (a - b) / sqrt(se_a^2 + se_b^2); its p-value is from Student's t with `df` degrees of
+    freedom when given (e.g. the smaller of the two designs' df), else from the normal. Each side keeps its
+    own SE, so a clustered or weighted sample is not treated as simple random. The two sides must not share
+    respondents: test a unit against the rest of the country, not against the country (see
+    metrics.satisfaction.compare).
     """
     diff = est_a - est_b
     se = float(np.hypot(se_a, se_b))
     if not np.isfinite(se) or se == 0:
         return {"difference": diff, "se": se, "z": float("nan"), "p_value": float("nan"), "significant": False}
     z = diff / se
-    p = float(2 * sps.norm.sf(abs(z)))
+    if df is not None and np.isfinite(df) and df >= 1:
+        p = float(2 * sps.t.sf(abs(z), df))
+    else:
+        p = float(2 * sps.norm.sf(abs(z)))
     return {"difference": diff, "se": se, "z": float(z), "p_value": p, "significant": bool(p < significance)}
 
 

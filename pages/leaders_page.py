@@ -8,10 +8,12 @@ from metrics.leaders import leader_proposals, local_scopes, rule_sets
 from metrics.rules import propose_all
 from ui.export import xlsx_bytes
 from ui.i18n import fmt_number, t
-from ui.provenance import mark_sources, source_label
+from metrics.par_index import SourceUnavailable
+from ui.provenance import mark_sources, source_label, source_unavailable
 from ui.auth import actor
 from ui.state import filters, url_selectbox
 from ui.store import db_path, fetch
+from ui.text import md_escape
 
 f = filters()
 lang = f.lang
@@ -25,15 +27,20 @@ scope = st.selectbox(t("leaders.scope", lang), scope_keys, key=f"scope.{lang}",
                      format_func=lambda k: t(f"level.{f.level}", lang) if not k else
                      f"{t('level.' + scopes.set_index('code_system').loc[k, 'level'], lang)} · {k}")
 local_level = scopes.set_index("code_system").loc[scope, "level"] if scope else None
-title_level = f"{t('level.' + local_level, lang)} · {scope}" if scope else t(f"level.{f.level}", lang)
+title_level = f"{t('level.' + local_level, lang)} · {md_escape(scope)}" if scope else t(f"level.{f.level}", lang)
 st.title(t("leaders.title", lang, year=f.year, level=title_level))
 st.caption(t("leaders.intro", lang))
 chosen = sets.set_index("name").loc[name]
-st.caption(t("leaders.rules_source", lang, source=chosen["source"]))
-if scope:
-    proposals, source = fetch(leader_proposals, local_level, f.year, name, f.source, scope)
-else:
-    proposals, source = fetch(leader_proposals, f.level, f.year, name, f.source) if f.year else (pd.DataFrame(), None)
+st.caption(t("leaders.rules_source", lang, source=md_escape(chosen["source"])))   # data: shown as text
+try:
+    if scope:
+        proposals, source = fetch(leader_proposals, local_level, f.year, name, f.source, scope)
+    else:
+        proposals, source = (fetch(leader_proposals, f.level, f.year, name, f.source) if f.year
+                             else (pd.DataFrame(), None))
+except SourceUnavailable as missing:
+    source_unavailable(missing, lang, f"{title_level} {f.year}")
+    st.stop()
 if proposals.empty:
     st.info(t("leaders.none", lang))
     st.stop()
@@ -88,9 +95,9 @@ if actor().can("edit_rules"):
             try:
                 candidate = parse_rule_set(text, uploaded.name)
             except RuleError as exc:
-                st.error(exc.message(lang))
+                st.error(md_escape(exc.message(lang)))
             else:
-                st.success(t("leaders.valid", lang, name=candidate["name"], n=len(candidate["rules"])))
+                st.success(t("leaders.valid", lang, name=md_escape(candidate["name"]), n=len(candidate["rules"])))
                 st.markdown(f"**{t('leaders.preview', lang)}**")
                 facts = proposals.drop(columns=["proposed_level", "provisional", "reasons", "reasons_vi", "missing",
                                                 "missing_vi", "flags", "flags_vi", "outcomes", "previous_level"])
@@ -109,4 +116,4 @@ if actor().can("edit_rules"):
                     with open_store(db_path(), read_only=False) as con:
                         batch = save_rule_set(con, text, file_name=uploaded.name, actor=actor())
                     st.cache_data.clear()
-                    st.success(t("leaders.saved", lang, name=candidate["name"], batch=batch))
+                    st.success(t("leaders.saved", lang, name=md_escape(candidate["name"]), batch=batch))

@@ -2,21 +2,15 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.overview import build_overview
 from ui.figures import groups_bar, index_bar
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
-from ui.provenance import par_view_header, source_label
+from ui.provenance import national_line, par_view_header, source_label, par_view
 from ui.state import filters
-from ui.store import fetch
+from ui.text import md_escape
 
 f = filters()
 lang = f.lang
-view = fetch(build_overview, f.level, f.year, f.source) if f.year else None
-if view is None:
-    st.title(t("page.overview", lang))
-    st.info(t("store.no_data", lang))
-    st.stop()
-
+view = par_view(f, "page.overview")
 par_view_header(view, "overview.title", lang)
 
 name_col = "name_vi" if lang == "vi" else "name_en"
@@ -31,15 +25,19 @@ cols[1].caption(source_label(view.source, lang))
 if view.published_average:
     cols[2].metric(t("overview.published_average", lang), fmt_pct(view.published_average["value"], lang))
     cols[2].caption(source_label("published", lang))
+movers_source = "published" if view.movers_basis == "published" else view.source
 for key, mover, arrow in (("overview.riser", view.riser, "up"), ("overview.faller", view.faller, "down")):
     if mover:
         delta = f"{fmt_signed(mover['delta_index'], lang)} {t('overview.points', lang)}"
         if not pd.isna(mover.get("delta_rank")):
             delta += f" · {fmt_signed(float(mover['delta_rank']), lang, 0)} {t('overview.ranks', lang)}"
         basis = mover.get("change_basis")
-        cols[3].metric(t(key, lang), mover[name_col], delta, delta_arrow=arrow,
-                       delta_description=t(f"change.{basis}", lang) if basis in ("reconstructed", "continued") else None)
-if not view.riser and not view.faller:
+        cols[3].metric(t(key, lang), md_escape(mover[name_col]), delta, delta_arrow=arrow,
+                       delta_description=(t(f"change.{basis}", lang)
+                                          if basis in ("reconstructed", "continued", "published") else None))
+if view.riser or view.faller:
+    cols[3].caption(source_label(movers_source, lang))
+else:
     cols[3].caption(t("overview.no_mover", lang))
 if view.year == 2025:
     st.caption(t("overview.merger_note", lang))
@@ -55,13 +53,29 @@ def ranked_table(frame):
 
 
 left, right = st.columns(2)
-left.subheader(t("overview.top", lang))
-left.dataframe(ranked_table(view.top), hide_index=True, width="stretch")
-right.subheader(t("overview.bottom", lang))
-right.dataframe(ranked_table(view.bottom), hide_index=True, width="stretch")
+for column, key, table in ((left, "overview.top", view.top), (right, "overview.bottom", view.bottom)):
+    column.subheader(t(key, lang))
+    if view.ranks_basis is None or table.empty:
+        column.caption(t("coverage.not_stated", lang))
+    else:
+        column.dataframe(ranked_table(table), hide_index=True, width="stretch")
+        column.caption(t(f"basis.{view.ranks_basis}", lang))
 
 chart_left, chart_right = st.columns([2, 1])
-chart_left.plotly_chart(index_bar(view.results, lang, view.average), width="stretch",
+chart_left.plotly_chart(index_bar(view.results, lang, national_line(view)), width="stretch",
                         config={"displaylogo": False})
 chart_right.subheader(t("overview.groups", lang))
-chart_right.plotly_chart(groups_bar(view.groups, lang), width="stretch", config={"displaylogo": False})
+stated_groups = view.groups[view.groups["units"].notna()]
+if stated_groups.empty:
+    chart_right.caption(t("coverage.not_stated", lang))
+else:
+    chart_right.plotly_chart(groups_bar(stated_groups, lang), width="stretch", config={"displaylogo": False})
+    chart_right.caption(t(f"basis.{view.groups_basis}", lang))
+
+if not view.release_facts.empty:
+    st.subheader(t("overview.release_facts", lang))
+    facts = view.release_facts
+    st.dataframe(pd.DataFrame({t("col.figure", lang): facts["metric"], t("col.value", lang): facts["value"],
+                               t("col.note", lang): facts["note"].fillna(""),
+                               t("col.source", lang): facts["source_ref"]}),
+                 hide_index=True, width="stretch")

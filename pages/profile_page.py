@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, unit_results
-from metrics.profile import (assessed_units, fields_against_country, lost_points, self_vs_appraised, sipas_summary, unit_history,
+from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, assessed_units, available_datasets, unit_results
+from metrics.profile import (fields_against_country, lost_points, self_vs_appraised, sipas_summary, unit_history,
                              unit_info)
 from metrics.units import list_units
 from ui.figures import fields_chart, history_chart
@@ -11,6 +11,7 @@ from ui.i18n import fmt_number, fmt_pct, region_name, t
 from ui.provenance import mark_sources, source_label
 from ui.state import filters, url_selectbox
 from ui.store import fetch
+from ui.text import md_escape
 
 f = filters()
 lang = f.lang
@@ -22,22 +23,23 @@ key = url_selectbox(st, t("profile.pick", lang), keys, labels.get, "unit")
 code_system, code = key.split(":", 1)
 info = fetch(unit_info, code_system, code)
 name = info[name_col]
-st.title(t("profile.title", lang, name=name))
+st.title(t("profile.title", lang, name=md_escape(name)))
 region = region_name(info["region"], lang) or "—"
 st.caption(t("profile.identity", lang, ref=key, kind=t(f"kind.{info['kind']}", lang), region=region))
 if len(info["predecessors"]) and not (len(info["predecessors"]) == 1 and info["predecessors"]["relation"].iloc[0] == "continued"):
     p = info["predecessors"]
-    st.caption(t("profile.predecessors", lang, units=", ".join(p["name_vi"] + " (" + p["from_system"] + ":" + p["from_code"] + ")"),
-                 date=pd.Timestamp(p["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=p["legal_act"].iloc[0]))
+    st.caption(t("profile.predecessors", lang, units=md_escape(", ".join(p["name_vi"] + " (" + p["from_system"] + ":" + p["from_code"] + ")")),
+                 date=pd.Timestamp(p["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=md_escape(p["legal_act"].iloc[0])))
 if len(info["successors"]):
     s = info["successors"]
-    st.caption(t("profile.successor", lang, units=", ".join(s["name_vi"] + " (" + s["to_system"] + ":" + s["to_code"] + ")"),
-                 date=pd.Timestamp(s["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=s["legal_act"].iloc[0]))
+    st.caption(t("profile.successor", lang, units=md_escape(", ".join(s["name_vi"] + " (" + s["to_system"] + ":" + s["to_code"] + ")")),
+                 date=pd.Timestamp(s["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=md_escape(s["legal_act"].iloc[0])))
 
-# The year's figures come from one dataset: the chosen source, else the first (upload, published, demo) with the unit.
+# The year's figures come from one dataset: the chosen source (never another in its place), or automatically the
+# first of upload, published, demo that has the unit.
 datasets = fetch(available_datasets, f.level)
 present = [s for s in SOURCE_PRIORITY if s in set(datasets.loc[datasets["year"] == f.year, "source"])]
-order = ([f.source] if f.source in present else []) + [s for s in present if s != f.source]
+order = ([f.source] if f.source in present else []) if f.source else present
 row, source, results = None, None, None
 for candidate in order:
     results = fetch(unit_results, f.level, f.year, candidate)
@@ -54,9 +56,10 @@ else:
     n_units = int(info_total) if (info_total := fetch(assessed_units, code_system)) else None
     cols = st.columns(4)
     cols[0].metric(t("col.index", lang), fmt_pct(row["index"], lang))
-    rank_text = "—" if pd.isna(row["rank"]) else (t("profile.rank_of", lang, rank=int(row["rank"]), n=n_units)
-                                                 if n_units else str(int(row["rank"])))
+    rank_text = (t("rank.not_published", lang) if pd.isna(row["rank"])
+                 else (t("profile.rank_of", lang, rank=int(row["rank"]), n=n_units) if n_units else str(int(row["rank"]))))
     cols[1].metric(t("col.rank", lang), rank_text)
+    cols[1].caption(t(f"rank_basis.{row['rank_basis']}", lang))
     cols[2].metric(t("col.group", lang), row["group"] or "—")
     cols[3].metric(t("col.appraisal", lang) + " + " + t("col.survey", lang),
                    f"{fmt_number(row['appraisal'], lang)} + {fmt_number(row['survey'], lang)}"
@@ -78,8 +81,8 @@ else:
     ranked = fields.dropna(subset=["index"]).sort_values("index")
     left, right = st.columns(2)
     best, worst = ranked.iloc[-1], ranked.iloc[0]
-    left.metric(f"{t('profile.strongest', lang)}: {best['field_code']}. {best[name_col]}", fmt_pct(best["index"], lang))
-    right.metric(f"{t('profile.weakest', lang)}: {worst['field_code']}. {worst[name_col]}", fmt_pct(worst["index"], lang))
+    left.metric(f"{t('profile.strongest', lang)}: {best['field_code']}. {md_escape(best[name_col])}", fmt_pct(best["index"], lang))
+    right.metric(f"{t('profile.weakest', lang)}: {worst['field_code']}. {md_escape(worst[name_col])}", fmt_pct(worst["index"], lang))
 
 st.subheader(t("profile.lost", lang))
 lost = fetch(lost_points, code_system, code, f.year, source) if source else pd.DataFrame()
@@ -121,4 +124,4 @@ if f.level == "province":
             p = sipas["published"]
             st.write(t("profile.sipas_published", lang, pct=fmt_pct(p["sipas_pct"], lang),
                        rank="—" if pd.isna(p["rank"]) else int(p["rank"])))
-            st.caption(f"{source_label('published', lang)}: {p['source_ref']}")
+            st.caption(f"{source_label('published', lang)}: {md_escape(p['source_ref'])}")

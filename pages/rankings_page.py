@@ -2,24 +2,19 @@
 import pandas as pd
 import streamlit as st
 
-from metrics.overview import build_overview
 from metrics.par_index import system_for_year
 from metrics.ranking import ranking_table, regional_averages, self_assessment_gaps
 from ui.export import csv_bytes, xlsx_bytes
 from ui.figures import OFFLINE_GEO_CONFIG, index_bar, province_map
 from ui.geo import boundaries
 from ui.i18n import fmt_pct, region_name, t
-from ui.provenance import par_view_header
+from ui.provenance import national_line, par_view_header, par_view
 from ui.state import filters
 from ui.store import fetch
 
 f = filters()
 lang = f.lang
-view = fetch(build_overview, f.level, f.year, f.source) if f.year else None
-if view is None:
-    st.title(t("page.rankings", lang))
-    st.info(t("store.no_data", lang))
-    st.stop()
+view = par_view(f, "page.rankings")
 par_view_header(view, "rankings.title", lang)
 
 table = fetch(ranking_table, view.level, view.year, view.source, lang)
@@ -27,7 +22,7 @@ system = system_for_year(view.level, view.year)
 geojson = boundaries(system)
 chart_col, map_col = st.columns(2) if geojson else (st.container(), None)
 chart_col.subheader(t("rankings.chart", lang))
-chart_col.plotly_chart(index_bar(view.results, lang, view.average), width="stretch",
+chart_col.plotly_chart(index_bar(view.results, lang, national_line(view)), width="stretch",
                        config={"displaylogo": False, "toImageButtonOptions": {"filename": f"par-index-{view.year}"}})
 if geojson:
     map_col.subheader(t("rankings.map", lang))
@@ -39,7 +34,10 @@ if geojson:
 st.subheader(t("rankings.table", lang))
 field_columns = [c for c in table.columns if c.startswith("field_")]
 shown = pd.DataFrame({
+    # A rank is shown as the release gave it, or computed from a complete table; never from a partial one:
+    # the basis column says which, and "rank not published" where there is none.
     t("col.rank", lang): table["rank"],
+    t("col.rank_basis", lang): [t(f"rank_basis.{b}", lang) for b in table["rank_basis"]],
     t("col.unit", lang): table["name"],
     t("col.index", lang): table["index"],
     t("col.group", lang): table["group"],

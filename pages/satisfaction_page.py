@@ -28,14 +28,36 @@ table = fetch(sat.satisfaction_table, survey, year, level="province")
 mark_sources(set(table["source"]), lang)
 st.title(t("sat.title", lang, year=year, survey=t(f"sat.survey.{survey}", lang)))
 national = table[(table["row_level"] == "national") & (table["set_code"] == sat.OVERALL)].iloc[0]
-st.metric(national[set_col], fmt_pct(national["pct_satisfied"], lang),
-          help=t("sat.headline", lang, pct=fmt_pct(national["pct_satisfied"], lang),
-                 low=fmt_pct(national["pct_ci_low"], lang), high=fmt_pct(national["pct_ci_high"], lang),
-                 n=int(national["n_respondents"])))
-st.caption(t("sat.headline", lang, pct=fmt_pct(national["pct_satisfied"], lang),
-             low=fmt_pct(national["pct_ci_low"], lang), high=fmt_pct(national["pct_ci_high"], lang),
-             n=f"{int(national['n_respondents']):,}".replace(",", "." if vi else ","))
-           + f" · {t('filter.source', lang)}: {source_label(national['source'], lang)}")
+complete = bool(national["coverage_complete"])
+if not complete:
+    st.warning(t("sat.coverage_warning", lang, k=int(national["units_covered"]), n=int(national["units_total"])))
+design_note = t("sat.design_note", lang, design=t(f"sat.design.{national['design']}", lang),
+                df=fmt_number(national["df"], lang, 0))
+
+
+def headline(row, label: str) -> None:
+    """A headline figure with its interval, respondents and the design the interval rests on."""
+    text = t("sat.headline", lang, pct=fmt_pct(row["pct_satisfied"], lang), low=fmt_pct(row["pct_ci_low"], lang),
+             high=fmt_pct(row["pct_ci_high"], lang), n=f"{int(row['n_respondents']):,}".replace(",", "." if vi else ","))
+    st.metric(label, fmt_pct(row["pct_satisfied"], lang), help=text)
+    st.caption(text + " · " + t("sat.design_note", lang, design=t(f"sat.design.{row['design']}", lang),
+                                df=fmt_number(row["df"], lang, 0))
+               + f" · {t('filter.source', lang)}: {source_label(row['source'], lang)}")
+
+
+prefix = "" if complete else f"{national[name_col]} · "
+if survey == "health":
+    per_form = fetch(sat.health_indicators, year, level="national")
+    columns = st.columns(max(len(per_form), 1))
+    for column, form_row in zip(columns, per_form.itertuples()):
+        with column:
+            headline({"pct_satisfied": form_row.satisfaction_rate, "pct_ci_low": form_row.rate_ci_low,
+                      "pct_ci_high": form_row.rate_ci_high, "n_respondents": form_row.n_respondents,
+                      "design": form_row.design, "df": form_row.df, "source": form_row.source},
+                     prefix + (form_row.form_vi if vi else form_row.form_en))
+    st.caption(t("sat.health_per_form", lang))
+else:
+    headline(national, prefix + national[set_col])
 
 sets = table[table["row_level"] == "national"][["set_code", set_col]].drop_duplicates()
 tabs = st.tabs([t(f"sat.tab.{k}", lang) for k in ("rank", "items", "trend", "compare", "drill", "special", "method")])
@@ -49,7 +71,7 @@ with tabs[0]:
     target = float(target_rows["target"].iloc[0]) if len(target_rows) else None
     chart, map_col = st.columns([3, 2])
     chart.plotly_chart(satisfaction_bars(ranked, lang, target), width="stretch", config={"displaylogo": False})
-    chart.caption(t("sat.rank_note", lang))
+    chart.caption(t("sat.rank_note", lang) + " " + design_note)
     system = ranked["code_system"].mode().iloc[0] if len(ranked) else None
     geojson = boundaries(system) if system else None
     if geojson:
@@ -119,7 +141,9 @@ with tabs[3]:
         st.info(t("sat.compare_result", lang, diff=fmt_number(diff["difference"], lang),
                   p=f"{diff['p_value']:.3g}", marker=t("sat.significant" if result["significant"] else
                                                        "sat.not_significant", lang)))
-        st.caption(t("sat.mann_whitney", lang, p=f"{result['mann_whitney']['p_value']:.3g}") + " · " + result["note"])
+        st.caption(t("sat.mann_whitney", lang, p=f"{result['mann_whitney']['p_value']:.3g}")
+                   + (" · " + t("sat.tested_rest", lang) if result["tested_against"] == "rest" else "")
+                   + (" · " + result["note"] if result["tested_against"] != "rest" and result["note"] else ""))
 
 with tabs[4]:
     if survey == "sipas":
@@ -131,6 +155,9 @@ with tabs[4]:
             t("col.unit", lang): detail[name_col], t("sat.set", lang): detail[set_col],
             "n": detail["n_respondents"], t("sat.pct", lang): detail["pct_satisfied"].round(1),
             "CI": [f"{lo:.1f}–{hi:.1f}" if pd.notna(lo) else "" for lo, hi in zip(detail["pct_ci_low"], detail["pct_ci_high"])],
+            t("sat.form", lang): detail["forms"].map(lambda f: t("sat.form_pooled", lang) if f == sat.POOLED else f),
+            "design": [t(f"sat.design.{d}", lang) + f" (df {int(f)})" if pd.notna(f) else t(f"sat.design.{d}", lang)
+                       for d, f in zip(detail["design"], detail["df"])],
             "flag": detail["flag"]}), hide_index=True, width="stretch")
 
 with tabs[5]:
@@ -155,11 +182,13 @@ with tabs[5]:
                        + f" · SIPAS: {source_label(versus['sipas_source'], lang)}, PAR: "
                          f"{source_label(versus['par_source'], lang)}")
     elif survey == "health":
-        st.dataframe(fetch(sat.health_indicators, year, level="national"), hide_index=True, width="stretch")
+        st.caption(t("sat.health_per_form", lang))
+        st.dataframe(fetch(sat.health_indicators, year, level="province"), hide_index=True, width="stretch")
     else:
         st.dataframe(fetch(sat.education_breakdown, year), hide_index=True, width="stretch")
 
 with tabs[6]:
     st.write(t("sat.method_text", lang))
+    st.write(t("sat.design_method", lang))
     st.markdown(f"**{t('sat.reliability', lang)}**")
     st.dataframe(fetch(sat.reliability, survey, year), hide_index=True, width="stretch")

@@ -1,15 +1,48 @@
 """Figure builders: data in, go.Figure out, no Streamlit calls."""
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ui.i18n import fmt_pct, t
+from ui.text import plotly_escape
+
+
+_TEXT_FIELDS = ("name", "text", "hovertext", "x", "y", "customdata", "labels", "ids")
+
+
+def _escape_array(values):
+    if isinstance(values, str):
+        return plotly_escape(values)
+    if values is None or not hasattr(values, "__iter__"):
+        return values
+    items = list(values)
+    if not any(isinstance(v, str) or hasattr(v, "__iter__") and not isinstance(v, (bytes, dict)) for v in items):
+        return values
+    return [_escape_array(v) if not isinstance(v, str) else plotly_escape(v) for v in items]
+
+
+def escaped_text(builder):
+    """Every trace's data-derived strings (names, labels, categories, hover text) go out as text, not Plotly HTML:
+    a unit named '<a href=...>' shows as written and links nowhere."""
+    @functools.wraps(builder)
+    def build(*args, **kwargs) -> go.Figure:
+        figure = builder(*args, **kwargs)
+        for trace in figure.data:
+            for field in _TEXT_FIELDS:
+                if field in trace and trace[field] is not None:
+                    trace[field] = _escape_array(trace[field])
+        return figure
+    return build
+
 
 GROUP_COLOURS = {"A": "#1a7f37", "B": "#0969da", "C": "#bf8700", "D": "#cf222e", None: "#8c959f"}
 
 
+@escaped_text
 def index_bar(results: pd.DataFrame, lang: str, average: float | None = None) -> go.Figure:
     """Every unit's index, best first, coloured by group, with the average as a line."""
     data = results[results["index"].notna()].sort_values("index", ascending=True)
@@ -35,6 +68,7 @@ def index_bar(results: pd.DataFrame, lang: str, average: float | None = None) ->
     return figure
 
 
+@escaped_text
 def groups_bar(groups: pd.DataFrame, lang: str) -> go.Figure:
     """Units per group, in the framework's band order."""
     labels = groups["label_vi" if lang == "vi" else "label_en"]
@@ -53,6 +87,7 @@ def groups_bar(groups: pd.DataFrame, lang: str) -> go.Figure:
 OFFLINE_GEO_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","objects":{},"arcs":[]}#/'}
 
 
+@escaped_text
 def province_map(results: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
     """Choropleth of the index on local province boundaries (no map tiles: works offline).
 
@@ -84,6 +119,23 @@ def province_map(results: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
     return figure
 
 
+# Each point's source in its marker, so a line that joins published and demo years shows the seam.
+SOURCE_SYMBOLS = {"published": "circle", "upload": "square", "demo": "diamond-open", None: "x-thin-open"}
+
+
+def source_symbols(sources: pd.Series) -> list[str]:
+    return [SOURCE_SYMBOLS.get(None if pd.isna(s) else s, SOURCE_SYMBOLS[None]) for s in sources]
+
+
+def add_source_legend(figure: go.Figure, sources, lang: str) -> None:
+    """Legend entries (no data) naming the marker of each source the chart shows."""
+    for source in [s for s in ("published", "upload", "demo") if s in set(sources)]:
+        figure.add_trace(go.Scatter(x=[None], y=[None], mode="markers", name=t(f"source.{source}", lang),
+                                    marker=dict(symbol=SOURCE_SYMBOLS[source], size=9, color="#57606a"),
+                                    legendgroup="sources", showlegend=True, hoverinfo="skip"))
+
+
+@escaped_text
 def history_chart(history: pd.DataFrame, lang: str) -> go.Figure:
     """Index per year, one line per unit shown (the unit itself, its predecessors or successor)."""
     figure = go.Figure()
@@ -94,15 +146,18 @@ def history_chart(history: pd.DataFrame, lang: str) -> go.Figure:
             x=rows["year"], y=rows["index"], mode="lines+markers",
             name=f"{rows[name_col].iloc[0]} ({code_system}:{code})",
             line=dict(dash="solid" if role == "own" else "dot"),
+            marker=dict(symbol=source_symbols(rows["source"]), size=9),
             text=[f"{t('col.rank', lang)} {r}/{n} · {t('source.' + s, lang)}"
                   for r, n, s in zip(rows["rank"].astype("object").fillna("—"), rows["units_ranked"], rows["source"])],
             hovertemplate="%{x}: %{y:.2f} %<br>%{text}<extra>%{fullData.name}</extra>"))
+    add_source_legend(figure, history["source"], lang)
     figure.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), yaxis_title=t("col.index", lang),
                          xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.2),
                          separators=",." if lang == "vi" else ".,")
     return figure
 
 
+@escaped_text
 def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
     """The unit's field indices beside the national average and the best unit, per field."""
     labels = [f"{c}. {n}" for c, n in zip(fields["field_code"], fields["name_vi" if lang == "vi" else "name_en"])]
@@ -122,6 +177,7 @@ STATUS_COLOURS = {"done": "#1a7f37", "on_track": "#0969da", "at_risk": "#bf8700"
                   "roadmap": "#8250df"}
 
 
+@escaped_text
 def project_timeline(status: pd.DataFrame, as_of, lang: str, start: str = "2021-01-01") -> go.Figure:
     """One bar per project from the programme's start to its deadline (2030 for roadmap projects),
     coloured by computed status, with the reference date as a vertical line."""
@@ -148,6 +204,7 @@ def project_timeline(status: pd.DataFrame, as_of, lang: str, start: str = "2021-
 TIMELINESS_CODES = {"on_time": 0, "not_due": 1, "late": 2, "missing": 3}
 
 
+@escaped_text
 def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str) -> go.Figure:
     """Unit x requirement: on time (green), not due (grey), late (amber), missing (red); n/a left blank.
     Requirements are 'plan' (column plan_status) and report periods (columns report_<period>)."""
@@ -167,6 +224,7 @@ def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str) 
 TREND_DASH = {"observed": "solid", "reconstructed": "dash", "successor": "dot"}
 
 
+@escaped_text
 def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tuple[int, str]],
                 extra: pd.DataFrame | None = None) -> go.Figure:
     """One line per unit; dashes show how each stretch was obtained (observed, reconstructed, successor).
@@ -184,12 +242,15 @@ def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tup
             figure.add_trace(go.Scatter(
                 x=part["year"], y=part["value"], mode="lines+markers", name=f"{name} · {t('trend_status.' + status, lang)}",
                 line=dict(dash=TREND_DASH.get(status, "solid")), legendgroup=code, error_y=interval,
-                text=part["from_units"] + " · " + part["source"].fillna("—"),
+                marker=dict(symbol=source_symbols(part["source"]), size=9),
+                text=part["from_units"].fillna("—") + " · " + part["source"].map(
+                    lambda s: t(f"source.{s}", lang) if isinstance(s, str) else "—"),
                 hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra>" + name + "</extra>"))
     if extra is not None and len(extra):
         for code, rows in extra.groupby("code", sort=False):
             figure.add_trace(go.Scatter(x=rows["year"], y=rows["value"], mode="lines", line=dict(color="#8c959f", width=1),
                                         name=f"{rows['name'].iloc[0]} ({rows['code_system'].iloc[0]}:{code})"))
+    add_source_legend(figure, series["source"], lang)
     for year, label in markers:
         figure.add_vline(x=year - 0.5, line_dash="dot", line_color="#cf222e", annotation_text=label,
                          annotation_position="top left")
@@ -199,6 +260,7 @@ def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tup
     return figure
 
 
+@escaped_text
 def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str) -> go.Figure:
     """Units x years, the value in each cell; reconstructed and successor cells are marked in the hover."""
     table = series.pivot(index="name", columns="year", values="value")
@@ -216,6 +278,7 @@ def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str) -> go.Figur
 SUPPRESSED_COLOUR = "#d0d7de"
 
 
+@escaped_text
 def satisfaction_bars(ranked: pd.DataFrame, lang: str, target: float | None = None) -> go.Figure:
     """Units by % satisfied with 95 % intervals; suppressed units drawn as hatched grey stubs (not zeros),
     unreliable ones in amber."""
@@ -245,6 +308,7 @@ def satisfaction_bars(ranked: pd.DataFrame, lang: str, target: float | None = No
 LIKERT_COLOURS = {1: "#cf222e", 2: "#fa8c8c", 3: "#d0d7de", 4: "#79b8ff", 5: "#0969da"}
 
 
+@escaped_text
 def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str) -> go.Figure:
     """Diverging stacked bars: answers 1-2 to the left of zero, 3 split across it, 4-5 to the right."""
     figure = go.Figure()
@@ -275,6 +339,7 @@ def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str) -> go.
     return figure
 
 
+@escaped_text
 def trend_band(trend: pd.DataFrame, lang: str) -> go.Figure:
     """% satisfied per year with its 95 % interval as a band; significant changes marked with a star."""
     figure = go.Figure()
@@ -291,6 +356,7 @@ def trend_band(trend: pd.DataFrame, lang: str) -> go.Figure:
     return figure
 
 
+@escaped_text
 def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str) -> go.Figure:
     """Choropleth of `value` by province `code` (offline boundaries); no value or suppressed: grey."""
     codes = [f["properties"]["code"] for f in geojson["features"]]
@@ -311,6 +377,7 @@ def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str) -> go.F
     return figure
 
 
+@escaped_text
 def scatter_with_fit(points: pd.DataFrame, x: str, y: str, label: str, lang: str, x_title: str,
                      y_title: str) -> go.Figure:
     """A scatter of units with a least-squares line (for SIPAS against the PAR INDEX)."""

@@ -27,6 +27,23 @@ STRINGS: dict[str, tuple[str, str]] = {
     "source.demo": ("Dữ liệu mô phỏng", "Demo (synthetic) data"),
     "source.upload": ("Dữ liệu tải lên", "Uploaded data"),
     "source.reference": ("Dữ liệu tham chiếu", "Reference data"),
+    "source.unavailable": ("Không có {source} cho {what}. Nguồn có dữ liệu: {others}.",
+                           "There is no {source} for {what}. Sources with data: {others}."),
+    "source.none": ("không có", "none"),
+    "source.switch": ("Xem {source}", "Show {source}"),
+    "store.open_from_home": ("Trang này mở qua trang chủ của ứng dụng.", "Open this page from the app's home page."),
+    "coverage.k_of_n": ("{k}/{n} đơn vị", "{k} of {n} units"),
+    "coverage.not_stated": ("Bản công bố không nêu", "Not stated in the release"),
+    "overview.release_facts": ("Số liệu chính bản công bố nêu", "What the release states"),
+    "basis.published": ("theo công bố", "as published"),
+    "basis.computed": ("tính từ bảng đầy đủ", "computed from the complete table"),
+    "rank.not_published": ("chưa công bố", "not published"),
+    "rank_basis.stated": ("hạng công bố", "stated rank"),
+    "rank_basis.deduced": ("hạng suy ra từ văn bản", "rank deduced from the text"),
+    "rank_basis.listed": ("hạng theo thứ tự liệt kê", "rank from listed order"),
+    "rank_basis.computed": ("hạng tính từ bảng đầy đủ", "rank computed from the complete table"),
+    "rank_basis.not published": ("hạng chưa công bố", "rank not published"),
+    "change.published": ("mức thay đổi theo công bố", "change as published"),
     "demo.banner": ("DỮ LIỆU MÔ PHỎNG — các số liệu trên trang này là dữ liệu tổng hợp để minh họa, "
                     "không phải kết quả công bố.",
                     "DEMO DATA — the figures on this page are synthetic, for illustration, not published results."),
@@ -45,15 +62,41 @@ STRINGS: dict[str, tuple[str, str]] = {
                   "Database {path} has an older schema. Run: python -m etl batches --db {path} to upgrade it."),
     "store.busy": ("Cơ sở dữ liệu đang được ghi bởi một tiến trình khác. Vui lòng thử lại sau giây lát.",
                    "The database is being written by another process. Please try again in a moment."),
+    "store.not_duckdb": ("{path} không phải là cơ sở dữ liệu DuckDB (có thể là tệp CSV, SQLite, hình ảnh hoặc tệp "
+                         "trống). Đặt PAR_DB là đường dẫn tới tệp .duckdb, hoặc chạy: python -m etl build",
+                         "{path} is not a DuckDB database (perhaps a CSV, SQLite, picture or empty file). Point "
+                         "PAR_DB at a .duckdb file, or run: python -m etl build"),
+    "store.folder": ("{path} là một thư mục, không phải tệp cơ sở dữ liệu. Đặt PAR_DB là đường dẫn tới tệp .duckdb.",
+                     "{path} is a folder, not a database file. Point PAR_DB at a .duckdb file."),
+    "store.unreadable": ("Không đọc được tệp cơ sở dữ liệu {path} ({detail}). Kiểm tra quyền đọc tệp.",
+                         "Cannot read the database file {path} ({detail}). Check the file's read permission."),
+    "store.unwritable": ("Không ghi được vào {path}: tệp hoặc thư mục chứa nó chỉ cho phép đọc. Cấp quyền ghi cho "
+                         "tệp và thư mục, hoặc đặt PAR_DB là tệp ở thư mục ghi được.",
+                         "Cannot write to {path}: the file or its folder is read-only. Make both writable, or point "
+                         "PAR_DB at a file in a writable folder."),
+    "store.config": ("PAR_DB_WAIT phải là số giây (0 trở lên). Sửa hoặc xoá biến môi trường này rồi khởi động lại "
+                     "ứng dụng.",
+                     "PAR_DB_WAIT must be a number of seconds (0 or more). Correct or unset it, then restart the "
+                     "app."),
+    "store.write_failed": ("Không lưu được gì vào {path}: {detail}. Kiểm tra dung lượng đĩa còn trống và quyền ghi, "
+                           "rồi thử lại; dữ liệu đã có không bị thay đổi.",
+                           "Nothing was saved to {path}: {detail}. Check the free disk space and write permission, "
+                           "then try again; the data already stored is unchanged."),
+    "store.unopenable": ("Không mở được cơ sở dữ liệu {path}: {detail}. Tệp có thể bị hỏng hoặc do phiên bản DuckDB "
+                         "khác tạo ra: khôi phục bằng python -m etl restore, hoặc chạy python -m etl build.",
+                         "Cannot open the database {path}: {detail}. The file may be damaged or made by another "
+                         "DuckDB version: restore it with python -m etl restore, or run python -m etl build."),
     "store.no_data": ("Chưa có dữ liệu Chỉ số CCHC cho cấp này.", "No PAR INDEX data for this level yet."),
     # overview
     "overview.title": ("Tổng quan Chỉ số CCHC {year}: {level}", "PAR INDEX {year} overview: {level}"),
     "overview.units": ("Số đơn vị có điểm", "Units with a score"),
     "overview.units_of": ("trên tổng số {total}", "of {total}"),
-    "overview.partial": ("Bảng công bố chỉ có {k}/{n} đơn vị: trung bình, thứ hạng và số lượng theo nhóm dưới đây "
-                         "chỉ tính trên {k} đơn vị này.",
-                         "The published table covers {k} of {n} units: the average, ranks and group counts below "
-                         "are for those {k} units only."),
+    "overview.partial": ("Bảng ở đây có {k}/{n} đơn vị. Trung bình và biểu đồ chỉ gồm {k} đơn vị này; xếp hạng dẫn đầu, "
+                         "cuối bảng, số đơn vị theo nhóm và mức tăng, giảm lớn nhất là số liệu chính bản công bố nêu "
+                         "(nếu có), không tính từ bảng chưa đầy đủ.",
+                         "The table here lists {k} of {n} units. The average and the chart cover those {k} units only; "
+                         "the leaders, the last places, the group counts and the largest rise and fall are what the "
+                         "release itself states (where it does), never computed from the partial table."),
     "overview.average": ("Trung bình cả nước", "National average"),
     "overview.average_listed": ("Trung bình ({k}/{n} đơn vị)", "Average ({k} of {n} units)"),
     "overview.published_average": ("Trung bình cả nước (công bố)", "National average (published)"),
@@ -83,6 +126,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.framework": ("Bộ tiêu chí: {title}", "Criteria set: {title}"),
     "overview.illustrative": ("điểm tối đa theo tiêu chí là minh họa", "per-criterion maximum points are illustrative"),
     "col.rank": ("Hạng", "Rank"),
+    "col.figure": ("Chỉ tiêu", "Figure"),
+    "col.value": ("Giá trị", "Value"),
+    "col.rank_basis": ("Căn cứ thứ hạng", "Rank basis"),
     "col.unit": ("Đơn vị", "Unit"),
     "col.index": ("Chỉ số (%)", "Index (%)"),
     "col.group": ("Nhóm", "Group"),
@@ -371,9 +417,9 @@ STRINGS: dict[str, tuple[str, str]] = {
     "sat.tab.special": ("Chỉ số đặc thù", "Survey-specific"),
     "sat.tab.method": ("Phương pháp", "Method"),
     "sat.headline": ("{pct} hài lòng ({low}–{high}), {n} người trả lời", "{pct} satisfied ({low}–{high}), {n} respondents"),
-    "sat.rank_note": ("Khoảng tin cậy 95 % tính với người trả lời là đơn vị (ước lượng tỷ số tuyến tính hóa Taylor). "
+    "sat.rank_note": ("Khoảng tin cậy 95 % theo thiết kế mẫu (ước lượng tỷ số tuyến tính hóa Taylor, phân phối t). "
                       "Đơn vị dưới 30 người trả lời bị ẩn; sai số tương đối từ 30 % được đánh dấu màu vàng.",
-                      "95 % intervals with the respondent as the unit (Taylor-linearised ratio estimator). Units with "
+                      "95 % intervals by the sample design (Taylor-linearised ratio estimator, Student's t). Units with "
                       "fewer than 30 respondents are hidden; a relative standard error of 30 % or more is shown amber."),
     "sat.weakest": ("Câu hỏi thấp nhất", "Weakest items"), "sat.strongest": ("Câu hỏi cao nhất", "Strongest items"),
     "sat.by_dimension": ("Phân bố câu trả lời theo yếu tố", "Answers by element"),
@@ -408,6 +454,35 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "z-test and Mann-Whitney; marked only when significant at 5 %."),
     "sat.reliability": ("Độ tin cậy (Cronbach's alpha, khoảng Feldt 95 %)", "Reliability (Cronbach's alpha, Feldt 95 % interval)"),
     "sat.targets": ("Mục tiêu và khoảng cách", "Targets and distance"),
+    "sat.design.srs": ("mẫu ngẫu nhiên đơn giản", "simple random sample"),
+    "sat.design.cluster": ("mẫu chùm", "cluster sample"),
+    "sat.design.stratified": ("mẫu phân tầng", "stratified sample"),
+    "sat.design.stratified cluster": ("mẫu phân tầng, chùm", "stratified cluster sample"),
+    "sat.design_note": ("Khoảng tin cậy 95 % theo thiết kế mẫu: {design}, t với {df} bậc tự do",
+                        "95 % interval by the sample design: {design}, t with {df} degrees of freedom"),
+    "sat.coverage_warning": ("Dữ liệu chỉ có {k}/{n} tỉnh, thành phố: số liệu tổng là của {k}/{n} tỉnh, không phải "
+                             "toàn quốc.",
+                             "The data cover only {k} of {n} provinces: the total is for those {k}, not the country."),
+    "sat.form": ("Phiếu", "Form"),
+    "sat.form_pooled": ("Gộp nội trú và ngoại trú", "Inpatient and outpatient pooled"),
+    "sat.health_per_form": ("Bộ Y tế báo cáo riêng từng phiếu (nội trú, ngoại trú); số gộp được ghi rõ là gộp.",
+                            "The Ministry of Health reports each form (inpatient, outpatient) apart; a pooled figure "
+                            "says it is pooled."),
+    "sat.tested_rest": ("Đơn vị được kiểm định với phần còn lại (phạm vi lớn trừ đơn vị đó), vì hai bên chồng lên nhau.",
+                        "The unit is tested against the rest (the larger scope less the unit), as the two overlap."),
+    "sat.design_method": ("Thiết kế mẫu: phương sai tuyến tính hóa Taylor cho mẫu phân tầng, chùm (đơn vị mẫu cấp 1 coi "
+                          "như chọn có hoàn lại). Tầng lấy từ cột stratum, chùm từ cột psu; thiếu psu thì chùm là bệnh "
+                          "viện (y tế) hoặc trường (giáo dục), SIPAS không có psu thì mỗi người trả lời là một đơn vị "
+                          "(mẫu ngẫu nhiên đơn giản). Tầng chỉ có một chùm: chùm đó coi như chọn chắc chắn và người trả "
+                          "lời trong đó là đơn vị mẫu (quy tắc 'certainty'). Khoảng tin cậy dùng phân phối t với bậc "
+                          "tự do = số chùm − số tầng. Mỗi dòng ghi rõ thiết kế (design) và bậc tự do (df).",
+                          "Sample design: Taylor-linearised variances for a stratified cluster sample (first stage "
+                          "taken as drawn with replacement). Strata come from the stratum column, clusters from psu; "
+                          "without psu the cluster is the hospital (health) or school (education), and SIPAS without "
+                          "psu takes each respondent as a unit (simple random sample). A stratum with one cluster: "
+                          "that cluster is taken as selected with certainty and its respondents are the units (rule "
+                          "'certainty'). Intervals use Student's t with df = clusters − strata. Every row says its "
+                          "design and df."),
     # access
     "auth.sign_in_needed": ("Vui lòng đăng nhập bằng tài khoản của cơ quan để xem bảng điều khiển.",
                             "Please sign in with your organisation account to use the dashboard."),
@@ -421,6 +496,30 @@ STRINGS: dict[str, tuple[str, str]] = {
     "auth.local_mode": ("Chế độ một người dùng trên máy: {user}, đủ mọi quyền. Cấu hình đăng nhập để dùng chung.",
                         "Local single-user mode: {user}, every role. Configure sign-in to share the app."),
     "auth.denied": ("Vai trò của bạn không được thực hiện thao tác này.", "Your role does not allow this."),
+    "auth.refused": ("Ứng dụng đang phục vụ ra ngoài máy này ({address}) nhưng chưa cấu hình đăng nhập. Không hiển thị "
+                     "dữ liệu. Quản trị viên: cấu hình [auth] trong .streamlit/secrets.toml, hoặc đặt "
+                     "PAR_ALLOW_ANONYMOUS=viewer (hoặc analyst, admin) để cho phép truy cập không đăng nhập, hoặc chạy "
+                     "scripts/run-app.sh để chỉ phục vụ máy này (127.0.0.1).",
+                     "This app is served beyond this computer ({address}) but sign-in is not configured, so no data "
+                     "is shown. Administrator: configure [auth] in .streamlit/secrets.toml, or set "
+                     "PAR_ALLOW_ANONYMOUS=viewer (or analyst, admin) to allow visitors without sign-in, or start "
+                     "scripts/run-app.sh to serve this computer only (127.0.0.1)."),
+    "auth.bad_anonymous": ("PAR_ALLOW_ANONYMOUS='{value}' không hợp lệ: dùng viewer, analyst hoặc admin. Không hiển "
+                           "thị dữ liệu.",
+                           "PAR_ALLOW_ANONYMOUS='{value}' is not valid: use viewer, analyst or admin. No data is "
+                           "shown."),
+    "auth.bad_roles": ("Tệp vai trò không hợp lệ: {error}", "The roles file is not valid: {error}"),
+    "auth.local_only": ("Chỉ máy này mở được ứng dụng (máy chủ nghe trên {address}).",
+                        "Only this computer can open the app (the server listens on {address})."),
+    "auth.anonymous": ("Truy cập không đăng nhập: mọi người truy cập có vai trò {role} "
+                       "(PAR_ALLOW_ANONYMOUS={value}{capped}).",
+                       "Anonymous access: every visitor has the role {role} (PAR_ALLOW_ANONYMOUS={value}{capped})."),
+    "auth.capped": (", giới hạn bởi default_role của tệp vai trò", ", capped by the roles file's default_role"),
+    "auth.unverified": ("Nhà cung cấp danh tính chưa xác minh e-mail này: chỉ có vai trò mặc định.",
+                        "The identity provider has not verified this e-mail address: default role only."),
+    "auth.page_denied": ("Trang này không có hoặc vai trò của bạn không được mở trang này.",
+                         "This page does not exist, or your role may not open it."),
+    "auth.no_router": ("Hãy mở ứng dụng từ trang chính.", "Open the app from its main page."),
     "role.viewer": ("người xem", "viewer"), "role.analyst": ("chuyên viên", "analyst"),
     "role.admin": ("quản trị", "admin"),
     "page.audit": ("Nhật ký thao tác", "Audit log"),

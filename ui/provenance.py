@@ -4,6 +4,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui.i18n import t
+from ui.text import md_escape
 
 
 def mark_sources(sources: set[str] | list[str], lang: str) -> None:
@@ -28,9 +29,49 @@ def par_view_header(view, title_key: str, lang: str) -> None:
     if view.framework:
         title = view.framework["title_vi" if lang == "vi" else "title_en"]
         illustrative = view.framework["points_illustrative"] and view.shape == "scores"
-        st.caption(t("overview.framework", lang, title=title)
+        st.caption(t("overview.framework", lang, title=md_escape(title))
                    + (f" ({t('overview.illustrative', lang)})" if illustrative else ""))
     if not view.complete:
         st.info(t("overview.partial", lang, k=view.units_with_value, n=view.units_total))
     if view.framework_changed:
         st.warning(t("overview.framework_changed", lang, year=view.year, prev=view.year - 1))
+
+
+def national_line(view) -> float | None:
+    """The average a chart may call national: the computed one when the dataset covers every unit, else the
+    published national average (or none). The mean of a partial table is never drawn as the country's."""
+    if view.complete:
+        return view.average
+    return view.published_average["value"] if view.published_average else None
+
+
+def source_unavailable(exc, lang: str, what: str | None = None) -> None:
+    """Say that the chosen source has no data for this view and offer the sources that do (never swap)."""
+    from ui.state import choose_source
+
+    st.warning(t("source.unavailable", lang, source=source_label(exc.requested, lang), what=what or exc.what,
+                 others=", ".join(source_label(s, lang) for s in exc.available) or t("source.none", lang)))
+    columns = st.columns(max(len(exc.available), 1))
+    for column, source in zip(columns, exc.available):
+        column.button(t("source.switch", lang, source=source_label(source, lang)), key=f"switch-source-{source}",
+                      on_click=choose_source, args=(source,))
+
+
+def par_view(f, page_key: str):
+    """The PAR overview for the sidebar's level, year and source, or a stop with the reason: the chosen source
+    has no data (offering those that do), or nothing is loaded."""
+    from metrics.overview import build_overview
+    from metrics.par_index import SourceUnavailable
+    from ui.store import fetch
+
+    try:
+        view = fetch(build_overview, f.level, f.year, f.source) if f.year else None
+    except SourceUnavailable as missing:
+        st.title(t(page_key, f.lang))
+        source_unavailable(missing, f.lang, f"{t('level.' + f.level, f.lang)} {f.year}")
+        st.stop()
+    if view is None:
+        st.title(t(page_key, f.lang))
+        st.info(t("store.no_data", f.lang))
+        st.stop()
+    return view

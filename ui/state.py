@@ -80,10 +80,28 @@ def sidebar_filters(lang: str) -> Filters:
                                 bind="query-params") if years else None
     present = set(datasets.loc[datasets["year"] == year, "source"]) if year else set()
     options = ["auto"] + [s for s in SOURCES[1:] if s in present]
+    # A source asked for (in the link or earlier in the session) that has no data this year stays chosen, so
+    # the page can say so and offer the others, instead of silently showing another source's figures.
+    wanted = st.session_state.get("_chosen_source") or st.query_params.get("source")
+    if wanted in SOURCES[1:] and wanted not in options:
+        options.append(wanted)
     source = url_selectbox(st.sidebar, t("filter.source", lang), options, lambda v: t(f"source.{v}", lang), "source")
     return Filters(lang=lang, level=level, year=year, source=None if source == "auto" else source)
 
 
 def filters() -> Filters:
-    """The filters as the sidebar set them in this run (pages call this; app.py draws the widgets)."""
+    """The filters as the sidebar set them in this run (pages call this; app.py draws the widgets). A page run
+    without the router (a stale address after a restart) stops with a message, not a KeyError."""
+    if "filters" not in st.session_state:
+        st.info(t("store.open_from_home", current_lang()))
+        st.page_link("app.py", label=t("page.overview", current_lang()))
+        st.stop()
     return st.session_state["filters"]
+
+
+def choose_source(source: str) -> None:
+    """Button callback: switch the sidebar's source filter (and the URL) to `source`."""
+    st.session_state["_chosen_source"] = source
+    for lang in LANGUAGES:
+        st.session_state.pop(f"source.{lang}", None)
+    st.query_params["source"] = source

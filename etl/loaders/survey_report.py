@@ -8,7 +8,6 @@ from openpyxl.utils import get_column_letter
 
 from etl.loaders.survey_instruments import Instrument
 from etl.loaders.survey_read import Layout
-from etl.loaders.survey_rows import YEAR_RANGE
 from etl.loaders.survey_spec import KINDS, HeaderMatch, SurveyKind, guess_kind
 from etl.problems import Problem
 
@@ -20,16 +19,39 @@ MESSAGES = {
     "dup_in_file": ("respondent_id appears more than once in this file for {detail} (also row {row})",
                     "mã người trả lời bị trùng trong tệp, cùng năm {detail} (trùng dòng {row})"),
     "dup_loaded": ("respondent_id already loaded for {detail}", "mã người trả lời đã được nạp: {detail}"),
-    "year": (f"not a year (a whole number from {YEAR_RANGE[0]} to {YEAR_RANGE[1]})",
-             f"không phải năm (số nguyên từ {YEAR_RANGE[0]} đến {YEAR_RANGE[1]})"),
+    "year": ("not a year: write the survey year as a whole number, such as 2024",
+             "không phải năm: ghi năm khảo sát bằng số nguyên, ví dụ 2024"),
+    "year_range": ("the year is outside the accepted range {detail}: write the year the survey was carried out",
+                   "năm nằm ngoài khoảng chấp nhận {detail}: ghi năm thực hiện khảo sát"),
     "date": ("not a date: write dd/mm/yyyy or yyyy-mm-dd", "không phải ngày: ghi dd/mm/yyyy hoặc yyyy-mm-dd"),
+    "date_range": ("the survey date is outside the accepted range {detail}: write the day the survey was carried "
+                   "out as dd/mm/yyyy or yyyy-mm-dd (a date such as 01/01/1900, 01/01/1970 or 01/01/0001 usually "
+                   "comes from an empty or mistyped cell in Excel)",
+                   "ngày khảo sát nằm ngoài khoảng chấp nhận {detail}: ghi ngày thực hiện khảo sát dạng dd/mm/yyyy "
+                   "hoặc yyyy-mm-dd (ngày như 01/01/1900, 01/01/1970 hay 01/01/0001 thường do ô trống hoặc gõ "
+                   "nhầm trong Excel)"),
     "year_vs_date": ("the year differs from the survey date's year ({detail})",
                      "năm khác với năm của ngày khảo sát ({detail})"),
     "year_vs_option": ("the row is for {detail}, not the year given with --year",
                        "dòng này thuộc năm {detail}, không phải năm khai báo với --year"),
+    "option_range": ("the year given with --year must be from {detail}: load again with the year the survey was "
+                     "carried out", "năm khai báo với --year phải từ {detail}: hãy nạp lại với năm thực hiện khảo sát"),
     "no_year": ("no year: load with --year, or fill the year or survey_date column",
                 "không có năm: nạp với --year, hoặc điền cột năm hay ngày khảo sát"),
     "weight": ("the weight must be a number greater than 0", "trọng số phải là số lớn hơn 0"),
+    "partly_blank_weight": ("the weight is blank here but filled on {detail} other row(s): fill in every row's "
+                            "weight, or leave the weight column blank on every row for an unweighted survey",
+                            "trọng số để trống ở dòng này nhưng có ở {detail} dòng khác: hãy điền trọng số cho mọi "
+                            "dòng, hoặc để trống cả cột nếu khảo sát không dùng trọng số"),
+    "partly_blank_stratum": ("the stratum is blank here but filled on {detail} other row(s): fill in every row's "
+                             "stratum, or leave the stratum column blank on every row if the sample was not "
+                             "stratified",
+                             "tầng mẫu để trống ở dòng này nhưng có ở {detail} dòng khác: hãy điền tầng mẫu cho mọi "
+                             "dòng, hoặc để trống cả cột nếu mẫu không phân tầng"),
+    "partly_blank_psu": ("the cluster (psu) is blank here but filled on {detail} other row(s): fill in every row's "
+                         "cluster, or leave the psu column blank on every row",
+                         "cụm (đơn vị mẫu cấp 1) để trống ở dòng này nhưng có ở {detail} dòng khác: hãy điền cụm "
+                         "cho mọi dòng, hoặc để trống cả cột"),
     "coded": ("not an accepted value; use one of: {detail}", "giá trị không hợp lệ; dùng một trong: {detail}"),
     "province": ("{detail}", "{detail}"),
     "facility_in_file": ("{detail}", "{detail}"),
@@ -57,7 +79,30 @@ _FILE_TEXT = {
     "header_only": ("header only, no data rows", "tệp chỉ có dòng tiêu đề, không có dòng dữ liệu"),
     "no_year": ("no year: load with --year Y, or add a year or survey_date column",
                 "không có năm: nạp với --year Y, hoặc thêm cột năm hay ngày khảo sát"),
+    "partly_blank": ("column {column} is filled on {filled:,} row(s) and blank on {blank:,} (the blank rows are "
+                     "listed): it must be filled on every row or on none. {fix} This is a problem of the whole "
+                     "file, so it is refused as a whole, also with --keep-valid",
+                     "cột {column} có giá trị ở {filled:,} dòng và để trống ở {blank:,} dòng (các dòng trống được "
+                     "liệt kê): cột này phải được điền ở mọi dòng hoặc để trống ở mọi dòng. {fix} Đây là lỗi của "
+                     "cả tệp nên cả tệp bị từ chối, kể cả khi dùng --keep-valid"),
     "more": ("… and {n:,} more row(s) with this problem: {reason}", "… và {n:,} dòng khác có cùng lỗi: {reason}"),
+}
+
+
+# How to fix a column filled on some rows only, by column: (English, Vietnamese).
+_PARTLY_BLANK_FIX = {
+    "weight": ("Fill in every row's weight, or leave the column blank on every row for an unweighted survey "
+               "(every respondent then counts once).",
+               "Hãy điền trọng số cho mọi dòng, hoặc để trống cả cột nếu khảo sát không dùng trọng số (khi đó mỗi "
+               "người trả lời được tính một lần)."),
+    "stratum": ("Fill in every row's stratum, or leave the column blank on every row if the sample was not "
+                "stratified.",
+                "Hãy điền tầng mẫu cho mọi dòng, hoặc để trống cả cột nếu mẫu không phân tầng."),
+    "psu": ("Fill in every row's cluster (primary sampling unit), or leave the column blank on every row if the "
+            "sample was not drawn in clusters (health and education figures then take the hospital or the school "
+            "as the cluster).",
+            "Hãy điền cụm (đơn vị mẫu cấp 1) cho mọi dòng, hoặc để trống cả cột nếu mẫu không chọn theo cụm (khi "
+            "đó số liệu y tế lấy bệnh viện, giáo dục lấy trường làm cụm)."),
 }
 
 
@@ -112,6 +157,21 @@ def item_problems(layout: Layout, match: HeaderMatch, instruments: list[Instrume
         if absent:
             problems.append(_file_problem(layout.file_name, "missing_items", layout.header_row, ", ".join(absent),
                                           form=instrument.form, codes=", ".join(absent)))
+    return problems
+
+
+def partly_blank_problems(layout: Layout, match: HeaderMatch,
+                          partly_blank: list[tuple[str, int, int]]) -> list[Problem]:
+    """One problem of the whole file per weight, stratum or psu column filled on some rows only (the rows
+    themselves are in the report)."""
+    problems = []
+    for column, filled, blank in partly_blank:
+        label = column_label(layout, match, column)
+        fix_en, fix_vi = _PARTLY_BLANK_FIX[column]
+        en, vi = _FILE_TEXT["partly_blank"]
+        problems.append(Problem(layout.file_name, None, label, None,
+                                en.format(column=label, filled=filled, blank=blank, fix=fix_en),
+                                vi.format(column=label, filled=filled, blank=blank, fix=fix_vi)))
     return problems
 
 

@@ -29,7 +29,8 @@ from etl.names import name_key
 NOT_A_VALID_ANSWER = -1
 DATE_FORMATS = ["%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y", "%Y-%m-%d", "%Y-%m-%d %H:%M:%S", "%Y/%m/%d"]
 YEAR_RANGE = (1990, 2100)
-TEXT_COLUMNS = ("respondent_id", "province", "age_group", "hospital_id", "hospital_name", "school_id", "school_name")
+TEXT_COLUMNS = ("respondent_id", "province", "age_group", "hospital_id", "hospital_name", "school_id", "school_name",
+                "stratum", "psu")
 CODED_COLUMNS = ("sex", "channel", "form", "school_level", "respondent_group")
 OTHER_COLUMNS = ("year", "survey_date", "weight")
 

@@ -38,6 +38,14 @@ COMMON = (
            ("channel", "kenh", "kenh_tiep_nhan", "hinh_thuc_tiep_nhan", "kenh_giao_dich", "phuong_thuc_tiep_nhan")),
     Column("province", "Tỉnh/thành phố", "Province",
            ("province", "province_code", "tinh", "tinh_thanh_pho", "tinh_tp", "tinh_thanh", "ma_tinh"), True),
+    # The sample design: stored as written, for the statistics to use (etl.loaders.survey_validate refuses a
+    # column filled on some rows only).
+    Column("stratum", "Tầng mẫu", "Stratum",
+           ("stratum", "strata", "stratum_id", "sampling_stratum", "tang", "tang_mau", "ma_tang", "ma_tang_mau",
+            "tang_chon_mau")),
+    Column("psu", "Đơn vị mẫu cấp 1 (cụm)", "Primary sampling unit (cluster)",
+           ("psu", "psu_id", "primary_sampling_unit", "cluster", "cluster_id", "cum", "ma_cum", "cum_mau",
+            "dia_ban", "ma_dia_ban", "dia_ban_khao_sat", "dia_ban_dieu_tra", "don_vi_mau_cap_1", "don_vi_mau_cap1")),
 )
 HEALTH = (
     Column("hospital_id", "Mã bệnh viện", "Hospital ID",

@@ -8,11 +8,18 @@ from __future__ import annotations
 
 import duckdb
 
+from etl.codesystems import EARLIEST_DATE, latest_date
 from etl.loaders.survey_read import Layout, read_text
 from etl.loaders.survey_rows import (CODED_COLUMNS, NOT_A_VALID_ANSWER, RowContext, accepted_values, allowed_values,
                                      register_table)
 from etl.loaders.survey_spec import VOCABULARY, describe_values
 from etl.names import name_key
+
+# Columns that describe how the whole sample was drawn: a file fills them on every row or on none. What "filled"
+# means, in survey_rows: the weight as written (a weight that is not a number is its own problem), the stratum
+# and psu as stored.
+ALL_OR_NONE = {"weight": "weight_text", "stratum": "stratum", "psu": "psu"}
+
 
 class RowChecks:
     """The row checks of one load, written to `survey_problem`."""
@@ -22,6 +29,9 @@ class RowChecks:
         self.con, self.layout, self.ctx = con, layout, ctx
         self.source, self.replaced = source, replaced_batch
         self.records = con.execute("SELECT count(*) FROM survey_rows").fetchall()[0][0]
+        # (column, rows filled, rows blank) of each ALL_OR_NONE column filled on some rows only: a problem of
+        # the whole file, which --keep-valid cannot work around (etl.loaders.survey_report.partly_blank_problems)
+        self.partly_blank: list[tuple[str, int, int]] = []
         con.execute("DROP TABLE IF EXISTS survey_problem")
         con.execute("CREATE TEMP TABLE survey_problem (rec BIGINT, code VARCHAR, col VARCHAR, value VARCHAR, "
                     "detail_en VARCHAR, detail_vi VARCHAR, other_rec BIGINT)")
@@ -40,6 +50,7 @@ class RowChecks:
         self.respondents()
         self.years()
         self.values()
+        self.all_or_none()
         self.provinces()
         if self.ctx.kind.facility_type:
             self.facilities()
@@ -74,10 +85,25 @@ class RowChecks:
                           self.replaced])
 
     def years(self) -> None:
-        self._add("year", "year", "year_text", "year_text IS NOT NULL AND year_num IS NULL")
+        """Years and dates: written as such, and within EARLIEST_DATE .. 31 December of next year (a 1970 or 0001
+        date is an empty or mistyped cell, never a survey); the row's year agreeing with its date and --year."""
+        first, last = EARLIEST_DATE, latest_date()
+        accepted = (f"{first:%d/%m/%Y} to {last:%d/%m/%Y}", f"{first:%d/%m/%Y} đến {last:%d/%m/%Y}")
+        number = "TRY_CAST(year_text AS DOUBLE)"
+        whole = f"coalesce({number} % 1 = 0, false)"
+        self._add("year", "year", "year_text", f"year_text IS NOT NULL AND year_num IS NULL AND NOT {whole}")
+        self._add("year_range", "year", "year_text", f"{whole} AND NOT {number} BETWEEN ? AND ?",
+                  [first.year, last.year], detail=(f"{first.year} to {last.year}", f"{first.year} đến {last.year}"))
         self._add("date", "survey_date", "survey_date_text", "survey_date_text IS NOT NULL AND survey_date IS NULL")
+        self._add("date_range", "survey_date", "survey_date_text",
+                  "survey_date IS NOT NULL AND (survey_date < ? OR survey_date > ?)", [first, last], detail=accepted)
         self._add("year_vs_date", "year", "year_text", "year(survey_date) <> year_num",
                   detail_sql=("strftime(survey_date, '%d/%m/%Y')", "strftime(survey_date, '%d/%m/%Y')"))
+        if self.ctx.option_year is not None and not first.year <= self.ctx.option_year <= last.year:
+            # rows that take their year from --year only (etl.loaders.survey checks a wider range)
+            self._add("option_range", "year", "NULL", "year_text IS NULL AND survey_date IS NULL",
+                      detail=(f"{first.year} to {last.year}, not {self.ctx.option_year}",
+                              f"{first.year} đến {last.year}, không phải {self.ctx.option_year}"))
         if self.ctx.option_year is not None:
             self._add("year_vs_option", "survey_date" if "survey_date" in self.ctx.match.columns else "year",
                       "coalesce(survey_date_text, year_text)", "row_year <> ?", [self.ctx.option_year],
@@ -96,6 +122,22 @@ class RowChecks:
                       detail=(describe_values(allowed, "en"), describe_values(allowed, "vi")))
             if column in required:
                 self._add("required", column, "NULL", f"{column}_text IS NULL")
+
+    def all_or_none(self) -> None:
+        """A weight, stratum or psu column filled on some rows and blank on others: the blank rows are named.
+
+        A blank weight is not 1 and a blank cluster is not a cluster of its own: the file is ambiguous, and only
+        the person who made it knows what the blanks mean."""
+        present = [c for c in ALL_OR_NONE if c in self.ctx.match.columns]
+        if not present or not self.records:
+            return
+        filled = self.con.execute(
+            "SELECT " + ", ".join(f"count({ALL_OR_NONE[c]})" for c in present) + " FROM survey_rows").fetchall()[0]
+        for column, n in zip(present, filled):
+            if 0 < n < self.records:
+                self.partly_blank.append((column, n, self.records - n))
+                self._add(f"partly_blank_{column}", column, "NULL", f"{ALL_OR_NONE[column]} IS NULL",
+                          detail=(f"{n:,}", f"{n:,}"))
 
     def provinces(self) -> None:
         self._add("required", "province", "NULL", "province IS NULL")

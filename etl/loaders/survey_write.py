@@ -1,6 +1,10 @@
-"""Writing a checked survey file under one batch, inside the caller's transaction: new facilities, respondents,
-answers (long: one row per respondent and item, unpivoted in SQL), and with --keep-valid the refused rows with
-their reasons. Rows with any problem in `survey_problem` are never written to the data tables."""
+"""Writing a checked survey file under one batch.
+
+Made while staging, before the write lock: the quarantine rows with their file rows and reasons
+(`survey_quarantined`) and the summary by province or facility. Under the write lock, inside the caller's
+transaction, from the staging connection's temp tables: only inserts of new facilities, respondents, answers
+(long: one row per respondent and item, unpivoted in SQL) and, with --keep-valid, the refused rows with their
+reasons. Rows with any problem in `survey_problem` are never written to the data tables."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -15,19 +19,19 @@ from etl.loaders.survey_report import MESSAGES
 _VALID = "rec NOT IN (SELECT rec FROM survey_problem)"
 
 
-def retire_replaced(con: duckdb.DuckDBPyConnection, writer: BatchWriter, replaced: int) -> None:
+def retire_replaced(writer: BatchWriter, replaced: int) -> None:
     """The corrected file takes the earlier batch's place: kept as retired, current again if this batch is
     removed (etl.batches.remove_batch restores what a batch replaced)."""
     now = datetime.now(timezone.utc).replace(tzinfo=None)
-    con.execute("UPDATE batch SET status = 'retired', changed_at = ? WHERE batch_id = ?", [now, replaced])
-    con.execute("UPDATE batch SET replaces_batch_id = ? WHERE batch_id = ?", [replaced, writer.batch_id])
+    writer.con.execute("UPDATE batch SET status = 'retired', changed_at = ? WHERE batch_id = ?", [now, replaced])
+    writer.con.execute("UPDATE batch SET replaces_batch_id = ? WHERE batch_id = ?", [replaced, writer.batch_id])
     writer.replaced_batch_id = replaced
 
 
-def write_survey(con: duckdb.DuckDBPyConnection, writer: BatchWriter, ctx: RowContext, *, source: str,
-                 replaced: int | None, refused: bool) -> None:
+def write_survey(writer: BatchWriter, ctx: RowContext, *, source: str, replaced: int | None, refused: bool) -> None:
     """Facilities first seen in this file, then respondents (counted as the batch's rows), then answers.
     `refused`: some rows have problems (--keep-valid) and are left out."""
+    con = writer.con
     kind = ctx.kind
     valid = _VALID if refused else "TRUE"
     start = con.execute("SELECT coalesce(max(respondent_key), 0) FROM survey_respondent").fetchall()[0][0]
@@ -51,7 +55,7 @@ def write_survey(con: duckdb.DuckDBPyConnection, writer: BatchWriter, ctx: RowCo
         writer.insert_sql("survey_respondent", f"""
             SELECT ? + rec AS respondent_key, ? AS survey, instrument_id, row_year AS year, respondent_id,
                    survey_date, unit_system, unit_code, {facility_sql} AS facility_id, school_level, respondent_group,
-                   weight, sex, age_group, channel
+                   weight, sex, age_group, channel, stratum, psu
             FROM survey_rows WHERE {valid}""", [start, kind.survey])
         codes = ctx.item_codes()
         if codes:
@@ -67,8 +71,9 @@ def write_survey(con: duckdb.DuckDBPyConnection, writer: BatchWriter, ctx: RowCo
         con.execute("RESET preserve_insertion_order")
 
 
-def write_quarantine(con: duckdb.DuckDBPyConnection, writer: BatchWriter, layout: Layout, survey: str) -> int:
-    """Every refused row as read (a JSON object of header -> cell) with all its reasons, in both languages."""
+def prepare_quarantine(con: duckdb.DuckDBPyConnection, layout: Layout) -> None:
+    """Staging: `survey_quarantined`, every refused row as read (a JSON object of header -> cell) with its file
+    row and all its reasons, in both languages; the file is read again for those rows only."""
     recs = [r[0] for r in con.execute(
         "SELECT DISTINCT rec FROM survey_problem UNION SELECT DISTINCT other_rec FROM survey_problem "
         "WHERE other_rec IS NOT NULL").fetchall()]
@@ -94,23 +99,34 @@ def write_quarantine(con: duckdb.DuckDBPyConnection, writer: BatchWriter, layout
         FROM survey_problem p JOIN survey_messages m ON m.code = p.code
         LEFT JOIN survey_rowmap o ON o.rec = p.other_rec
         GROUP BY p.rec""")
-    return writer.insert_sql("survey_quarantine", f"""
-        SELECT ? AS survey, w.file_row, r.respondent_id, {record}::VARCHAR AS record, q.problems_en, q.problems_vi
+    con.execute("DROP TABLE IF EXISTS survey_quarantined")
+    con.execute(f"""
+        CREATE TEMP TABLE survey_quarantined AS
+        SELECT q.rec, w.file_row, r.respondent_id, {record}::VARCHAR AS record, q.problems_en, q.problems_vi
         FROM survey_reasons q JOIN survey_refused_text s USING (rec) LEFT JOIN survey_rows r USING (rec)
-        LEFT JOIN survey_rowmap w USING (rec)
-        ORDER BY q.rec""", [survey] + [h for h, _c in pairs], count=False)
+        LEFT JOIN survey_rowmap w USING (rec)""", [h for h, _c in pairs])
 
 
-def breakdown(con: duckdb.DuckDBPyConnection, ctx: RowContext, batch_id: int) -> list[tuple[str, int]]:
-    """Respondents loaded per province (SIPAS), hospital or school, largest first."""
+def write_quarantine(writer: BatchWriter, survey: str) -> int:
+    """The refused rows prepared by `prepare_quarantine`, under the batch, in file order."""
+    return writer.insert_sql("survey_quarantine", """
+        SELECT ? AS survey, file_row, respondent_id, record, problems_en, problems_vi
+        FROM survey_quarantined ORDER BY rec""", [survey], count=False)
+
+
+def breakdown(con: duckdb.DuckDBPyConnection, ctx: RowContext, *, refused: bool) -> list[tuple[str, int]]:
+    """Staging: respondents to load per province (SIPAS), hospital or school, largest first (the valid rows,
+    which are what the write inserts)."""
+    valid = _VALID if refused else "TRUE"
     if ctx.kind.facility_type:
         id_col, name_col = ctx.kind.facility_columns
         return [(f"{fid} {name}", n) for fid, name, n in con.execute(
-            f"SELECT r.facility_id, any_value(f.{name_col}), count(*) FROM survey_respondent r "
+            f"SELECT r.{id_col}, any_value(f.{name_col}), count(*) FROM survey_rows r "
             f"JOIN (SELECT {id_col}, arg_min({name_col}, rec) AS {name_col} FROM survey_rows GROUP BY 1) f "
-            f"ON f.{id_col} = r.facility_id "
-            "WHERE r.batch_id = ? GROUP BY 1 ORDER BY 3 DESC, 1", [batch_id]).fetchall()]
+            f"ON f.{id_col} = r.{id_col} "
+            f"WHERE {valid} GROUP BY 1 ORDER BY 3 DESC, 1").fetchall()]
     return [(f"{system}:{code} {name or ''}".strip(), n) for system, code, name, n in con.execute(
-        "SELECT r.unit_system, r.unit_code, any_value(u.name_vi), count(*) FROM survey_respondent r "
-        "LEFT JOIN unit u ON u.code_system = r.unit_system AND u.code = r.unit_code "
-        "WHERE r.batch_id = ? GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2", [batch_id]).fetchall()]
+        "SELECT r.unit_system, r.unit_code, any_value(u.name_vi), count(*) FROM survey_rows r "
+        "LEFT JOIN (SELECT code_system, code, any_value(name_vi) AS name_vi FROM unit GROUP BY ALL) u "
+        "ON u.code_system = r.unit_system AND u.code = r.unit_code "
+        f"WHERE {valid} GROUP BY 1, 2 ORDER BY 4 DESC, 1, 2").fetchall()]

@@ -12,7 +12,7 @@ APP = str(PROJECT / "app.py")
 PAGES = ["pages/overview_page.py", "pages/units_page.py", "pages/data_page.py", "pages/method_page.py",
          "pages/rankings_page.py", "pages/profile_page.py", "pages/upload_page.py", "pages/projects_page.py",
          "pages/compliance_page.py", "pages/leaders_page.py", "pages/compare_page.py",
-         "pages/satisfaction_page.py"]
+         "pages/satisfaction_page.py", "pages/audit_page.py", "pages/roles_page.py"]
 LANG_PARAM = {"vi": "Tiếng Việt", "en": "English"}
 
 
@@ -41,6 +41,9 @@ def texts(at: AppTest) -> str:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, lang):
+    # Local mode (no [auth] in secrets, sign-in not required) is the admin: the admin pages are reachable too.
+    monkeypatch.delenv("PAR_REQUIRE_AUTH", raising=False)
+    monkeypatch.delenv("PAR_ALLOW_ANONYMOUS", raising=False)
     at = app(demo_db_master, monkeypatch, lang=LANG_PARAM[lang])
     if page != PAGES[0]:
         at.switch_page(page).run()
@@ -48,9 +51,10 @@ def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, la
     assert at.title, "every page has a title"
     expected_title = {"vi": ["Tổng quan", "Đơn vị hành chính", "Dữ liệu và nguồn", "Phương pháp", "Xếp hạng",
                              "hồ sơ Chỉ số CCHC", "Nạp dữ liệu", "16 đề án", "Kế hoạch CCHC năm", "Đề xuất mức xếp loại", "So sánh qua các năm",
-                             "Sự hài lòng năm"],
+                             "Sự hài lòng năm", "Nhật ký thao tác", "Phân quyền người dùng"],
                       "en": ["overview", "Administrative units", "Data and sources", "Method", "rankings",
-                             "PAR INDEX profile", "Load data", "16 national", "PAR plans", "Proposed levels", "Compare over years", "Satisfaction 20"]}[lang][PAGES.index(page)]
+                             "PAR INDEX profile", "Load data", "16 national", "PAR plans", "Proposed levels", "Compare over years", "Satisfaction 20",
+                             "Audit log", "User roles"]}[lang][PAGES.index(page)]
     assert expected_title in at.title[0].value
 
 
@@ -171,7 +175,7 @@ def test_profile_of_a_merged_province_shows_its_predecessors(demo_db_master, mon
     at = app(demo_db_master, monkeypatch, unit="vn34:80", lang="English")
     at.switch_page("pages/profile_page.py").run()
     assert not at.exception
-    assert any("Formed from" in c.value and "Long An (vn63:80)" in c.value for c in at.caption)
+    assert any("Formed from" in as_shown(c.value) and "Long An (vn63:80)" in as_shown(c.value) for c in at.caption)
     rank = {m.label: m.value for m in at.metric}["Rank"]
     assert __import__("re").fullmatch(r"Rank \d+ of 34", rank)
     lost = at.dataframe[0].value
@@ -188,3 +192,57 @@ def test_rankings_table_and_exports(demo_db_master, monkeypatch):
     assert table["Profile"].iloc[0] == "profile?unit=ministry-2021:BTP&year=2023"
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Excel"]
+
+
+def as_shown(markdown: str) -> str:
+    """The characters a Markdown text shows once its backslash escapes are read (data is escaped as text)."""
+    return __import__("re").sub(r"\\(.)", r"\1", markdown)
+
+
+def test_an_admin_reads_the_audit_log_and_assigns_a_role(demo_db, monkeypatch, tmp_path):
+    """Local mode without [auth] is the admin: the audit log lists the build, the roles page shows the file's
+    default role, and an assignment made there is stored, listed and audited."""
+    monkeypatch.delenv("PAR_REQUIRE_AUTH", raising=False)
+    monkeypatch.delenv("PAR_ALLOW_ANONYMOUS", raising=False)
+    roles = tmp_path / "roles.yaml"
+    roles.write_text("default_role: analyst\nusers:\n  lan@moha.gov.vn: admin\n", "utf-8")
+    monkeypatch.setenv("PAR_ROLES_FILE", str(roles))
+    con = duckdb.connect(str(demo_db), read_only=True)
+    logged = con.execute("SELECT count(*) FROM audit").fetchall()[0][0]
+    con.close()
+    assert logged > 0
+
+    at = app(demo_db, monkeypatch, lang="English")
+    assert at.session_state["actor"].role == "admin", "local single-user mode works as admin"
+    at.switch_page("pages/audit_page.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert at.title[0].value == "Audit log"
+    log = at.dataframe[0].value
+    assert len(log) == logged
+    assert set(log["action"]) == {"load", "rules"} and set(log["user_name"]) == {"build"}
+    at.selectbox(key="audit_action").select("rules").run()
+    rules = at.dataframe[0].value
+    assert sorted(rules["file_name"]) == ["rules/default.yaml", "rules/quang-ngai-2018.yaml"]
+
+    at.switch_page("pages/roles_page.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.title[0].value == "User roles"
+    assert at.dataframe[0].value.empty                        # nobody assigned in the database yet
+    shown = __import__("json").loads(at.json[0].value)
+    assert shown == {"default_role": "analyst", "users": {"lan@moha.gov.vn": "admin"}, "domains": {}}
+    assert any(str(roles) in as_shown(c.value) for c in at.caption)
+    at.main.text_input[0].input("Binh@MOHA.gov.vn")
+    at.main.selectbox[0].select("viewer")
+    at.main.button[0].click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert [as_shown(s.value) for s in at.success] == ["Assigned binh@moha.gov.vn: viewer."]
+    at.run()    # the table is drawn above the form, so it shows the assignment from the next run on
+    assert not at.exception, [e.value for e in at.exception]
+    table = at.dataframe[0].value
+    assert table[["subject", "role"]].values.tolist() == [["binh@moha.gov.vn", "viewer"]]
+    con = duckdb.connect(str(demo_db), read_only=True)
+    assert con.execute("SELECT subject, role FROM role_assignment").fetchall() == [("binh@moha.gov.vn", "viewer")]
+    assert con.execute("SELECT action, detail FROM audit ORDER BY audit_id DESC LIMIT 1").fetchall() == [
+        ("role", "binh@moha.gov.vn -> viewer")]
+    con.close()

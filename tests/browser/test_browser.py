@@ -105,8 +105,28 @@ def choose(page, select, option: str) -> None:
     raise AssertionError(f"could not choose {option!r}")
 
 
-def test_an_analyst_uploads_a_results_table(server, page, tmp_path):
-    """A wrong file is refused with its report; the corrected file loads and shows in the rankings."""
+def dataframe_rows(page, index: int = 0) -> list[list[str]]:
+    """The rows of the index-th st.dataframe on the page, as the grid's accessible cells give them (the canvas
+    draws the same text), header row first. Waits until the grid has at least one body row."""
+    grid = page.locator('[data-testid="stDataFrame"]').nth(index)
+    grid.locator('[role="row"]').nth(1).wait_for(state="attached", timeout=15000)
+    rows = []
+    for row in grid.locator('[role="row"]').all():
+        rows.append([cell.inner_text().strip() for cell in row.locator('[role="columnheader"], [role="gridcell"]').all()])
+    return rows
+
+
+def stored_batches(db) -> list[tuple]:
+    from etl.db import open_for_reading
+    with open_for_reading(db, wait_seconds=10) as con:
+        return con.execute("SELECT batch_id, kind, source, file_name, rows, status FROM batch ORDER BY batch_id").fetchall()
+
+
+def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
+    """A wrong file is refused with its report (file, row, column, problem) and leaves the store as it was; the
+    corrected file loads, says which batch and how many rows, is stored as that batch and shows in the rankings."""
+    from etl.db import open_for_reading
+    from tests.conftest import table_fingerprint
     bad = tmp_path / "ket_qua_2022.csv"
     bad.write_text("Bộ, cơ quan ngang bộ;Điểm thẩm định;Điểm điều tra XHH;Tổng điểm đạt được\n"
                    "Bộ Tư pháp;61,00;28,00;95,00\nBộ Không Có;60;25;85\n", "utf-8")
@@ -118,18 +138,44 @@ def test_an_analyst_uploads_a_results_table(server, page, tmp_path):
     wait_until_rendered(page)
     main.get_by_label("Year assessed").fill("2022")
     choose(page, main.get_by_label("Level"), "Ministries")
+    before = table_fingerprint(live_db)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
     page.get_by_role("button", name="Check and load").click()
-    page.get_by_text("File refused: 2 error(s)").wait_for(timeout=30000)
+    refused = page.locator('[data-testid="stAlertContentError"]')
+    refused.first.wait_for(timeout=30000)
+    wait_until_rendered(page)
+    assert refused.first.inner_text().strip() == "File refused: 2 error(s). Nothing was loaded."
     page.get_by_text("Download the problem report (CSV)").wait_for(timeout=15000)
+    report = dataframe_rows(page)
+    assert report[0] == ["Severity", "File", "Row", "Column", "Value", "Problem and fix"]
+    assert report[1:] == [
+        ["error", "ket_qua_2022.csv", "2", "Tổng điểm đạt được", "95,00",
+         "total 95.00 is not appraisal 61.00 + survey 28.00 = 89.00 (within 0.01)"],
+        ["error", "ket_qua_2022.csv", "3", "Bộ, cơ quan ngang bộ", "Bộ Không Có",
+         "unknown unit 'Bộ Không Có' in ministry-2021"]]
+    assert page.locator('[data-testid="stAlertContentSuccess"]').count() == 0
     screenshot(page, "upload-refused")
+    assert table_fingerprint(live_db) == before, "a refused file adds nothing"
+
     good = tmp_path / "ket_qua_2022_sua.csv"
     good.write_text("Bộ, cơ quan ngang bộ;Điểm thẩm định;Điểm điều tra XHH;Tổng điểm đạt được\n"
                     "Bộ Tư pháp;61,00;28,00;89,00\nBộ Y tế;55,00;24,00;79,00\n", "utf-8")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
     page.get_by_role("button", name="Check and load").click()
-    page.get_by_text("Loaded batch").wait_for(timeout=30000)
+    loaded = page.locator('[data-testid="stAlertContentSuccess"]')
+    loaded.first.wait_for(timeout=30000)
+    wait_until_rendered(page)
+    message = loaded.first.inner_text().strip()
+    match = __import__("re").fullmatch(r"Loaded batch (\d+): 2 rows from ket_qua_2022_sua\.csv\.", message)
+    assert match, message
+    assert page.locator('[data-testid="stAlertContentError"]').count() == 0
     screenshot(page, "upload-loaded")
+    batch_id = int(match.group(1))
+    assert (batch_id, "par-totals", "upload", "ket_qua_2022_sua.csv", 2, "current") in stored_batches(live_db)
+    with open_for_reading(live_db, wait_seconds=10) as con:
+        totals = con.execute("SELECT unit_code, year, level, appraisal, survey, total FROM par_total "
+                             "WHERE batch_id = ? ORDER BY unit_code", [batch_id]).fetchall()
+    assert totals == [("BTP", 2022, "ministry", 61.0, 28.0, 89.0), ("BYT", 2022, "ministry", 55.0, 24.0, 79.0)]
     page.goto(f"{server}/rankings?lang=English&level=ministry&year=2022")
     wait_until_rendered(page)
     assert page.get_by_text("Uploaded data").first.is_visible()

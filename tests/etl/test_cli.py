@@ -2,8 +2,11 @@
 import json
 import subprocess
 import sys
+import unicodedata
+from datetime import date
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from tests.conftest import PROJECT, table_fingerprint
@@ -68,11 +71,57 @@ def test_same_file_twice_is_refused_until_its_batch_is_removed(demo_db, tmp_path
     assert etl("load", "projects", str(path), "--db", str(demo_db)).returncode == 0
 
 
+def _batch(db: Path, batch_id: int) -> tuple:
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute("SELECT kind, source, file_name, rows, status, length(sha256) FROM batch WHERE batch_id = ?",
+                           [batch_id]).fetchall()[0]
+    finally:
+        con.close()
+
+
 def test_excel_exports_in_other_encodings_load(demo_db, tmp_path):
+    """Excel's "Unicode text" (UTF-16, tab-separated): the rows arrive with their Vietnamese intact."""
     text = GOOD.replace(",", "\t").replace('"55\t5"', "55,5")
     path = write(tmp_path, "unicode.txt", text, encoding="utf-16")
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
     result = etl("load", "projects", str(path), "--db", str(demo_db), "--lang", "en")
     assert result.returncode == 0, result.stderr
+    assert "2 rows from unicode.txt" in result.stdout
+    batch_id = int(result.stdout.split()[2])
+    assert _batch(demo_db, batch_id) == ("projects", "upload", "unicode.txt", 2, "current", 64)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    rows = con.execute("SELECT project_no, report_date, status, percent_complete, note FROM project_update "
+                       "WHERE batch_id = ? ORDER BY 1", [batch_id]).fetchall()
+    con.close()
+    # "Đang triển khai" resolved to its code, "55,5" read as 55.5, the note's diacritics unchanged (and NFC)
+    assert rows == [(3, date(2026, 11, 15), "implementing", 55.5, "đúng tiến độ"),
+                    (8, date(2026, 11, 20), "researching", 20.0, None)]
+    assert unicodedata.is_normalized("NFC", rows[0][4])
+
+
+def test_a_utf16_survey_file_loads_with_provinces_and_vietnamese_text_intact(demo_db, tmp_path):
+    items = [f"C{i}" for i in range(1, 34)]
+    header = ["Mã phiếu", "Tỉnh/thành phố", "Ngày khảo sát", "Giới tính", "Tầng mẫu", "Địa bàn", *items]
+    rows = [["R1", "Thừa Thiên Huế", "15/08/2024", "Nữ", "Thành thị", "Phường Phú Hội", *["4"] * 33],
+            ["R2", "Hà Nội", "16/08/2024", "nam", "Nông thôn", "Xã Đông Anh", *["5"] * 33],
+            ["R3", "TP. Hồ Chí Minh", "17/08/2024", "", "Thành thị", "Phường Bến Nghé", *["3"] * 33]]
+    text = "\r\n".join("\t".join(r) for r in [header, *rows]) + "\r\n"
+    path = write(tmp_path, "sipas unicode.txt", text, encoding="utf-16")
+    result = etl("load", "sipas", str(path), "--db", str(demo_db), "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    batch_id = int(result.stdout.split()[2])
+    assert _batch(demo_db, batch_id) == ("sipas", "upload", "sipas unicode.txt", 3, "current", 64)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    got = con.execute("SELECT r.respondent_id, r.unit_system, r.unit_code, u.name_vi, r.sex, r.stratum, r.psu, "
+                      "count(a.value), sum(a.value) FROM survey_respondent r "
+                      "JOIN unit u ON u.code_system = r.unit_system AND u.code = r.unit_code "
+                      "JOIN survey_answer a USING (respondent_key) WHERE r.batch_id = ? GROUP BY ALL ORDER BY 1",
+                      [batch_id]).fetchall()
+    con.close()
+    assert got == [("R1", "vn63", "46", "Thừa Thiên Huế", "female", "Thành thị", "Phường Phú Hội", 33, 132),
+                   ("R2", "vn63", "01", "Hà Nội", "male", "Nông thôn", "Xã Đông Anh", 33, 165),
+                   ("R3", "vn63", "79", "Hồ Chí Minh", None, "Thành thị", "Phường Bến Nghé", 33, 99)]
 
 
 def test_usage_errors_exit_2(demo_db, tmp_path):

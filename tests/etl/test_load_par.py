@@ -1,4 +1,7 @@
 """Loading PAR INDEX score sheets and result tables as analysts do, with hand-computed expectations."""
+import io
+import subprocess
+import sys
 from pathlib import Path
 
 import duckdb
@@ -11,6 +14,7 @@ from etl.loaders import OptionError
 from etl.problems import LoadRejected
 from metrics.overview import build_overview
 from metrics.par_index import unit_results
+from metrics.ranking import ranking_table
 from tests.conftest import PROJECT, table_fingerprint
 
 PUBLISHED = pd.read_csv(PROJECT / "data/reference/par_index_ministries_2023.csv", dtype=str)
@@ -43,18 +47,59 @@ def load(db: Path, kind: str, path: Path, **options):
     return load_file(db, kind, path, options=options)
 
 
+# The 2023 ministries' ranks as MoHA published them, worked by hand from the totals (89.95 > 89.89 > ... > 78.03,
+# no two equal at 2 decimals), by unit code: what the product must report, never recomputed by this test.
+RANKS_MINISTRIES_2023 = {"BTP": 1, "NHNN": 2, "BTC": 3, "BNV": 4, "BTNMT": 5, "BNNPTNT": 6, "BXD": 7, "BGTVT": 8,
+                         "BTTTT": 9, "BLDTBXH": 10, "BVHTTDL": 11, "BGDDT": 12, "BKHCN": 13, "BKHDT": 14, "BYT": 15,
+                         "BNG": 16, "BCT": 17}
+
+
+def product_ranks(frame: pd.DataFrame) -> dict[str, int | None]:
+    """{code: rank} as the product reported it (None where it gave no rank)."""
+    return {code: (None if pd.isna(rank) else int(rank)) for code, rank in zip(frame["code"], frame["rank"])}
+
+
+def cli_ranking(db: Path, level: str, year: int, source: str = "upload") -> pd.DataFrame:
+    """The rankings table as `python -m metrics ranking` prints it (CSV), read back."""
+    result = subprocess.run([sys.executable, "-m", "metrics", "ranking", "--level", level, "--year", str(year),
+                             "--source", source, "--db", str(db), "--format", "csv"],
+                            cwd=PROJECT, capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    return pd.read_csv(io.StringIO(result.stdout), dtype={"code": str}, keep_default_na=True)
+
+
 @pytest.mark.parametrize("suffix", [".csv", ".xlsx"])
 def test_published_ministries_2023_loaded_as_a_user_reproduces_totals_ranks_and_average(demo_db, tmp_path, suffix):
     result = load(demo_db, "par-totals", published_shape(tmp_path, suffix), year=2023, level="ministry")
     assert result.rows == 17 and not [w for w in result.warnings if "not used" not in w.message_en]
     con = duckdb.connect(str(demo_db), read_only=True)
     results = unit_results(con, "ministry", 2023, "upload")
-    ranks_from_index = results["index"].round(2).rank(method="min", ascending=False).astype(int)
-    assert ranks_from_index.tolist() == PUBLISHED["rank"].astype(int).tolist()
-    assert [round(t * 100) for t in results["total"]] == [round(float(t) * 100) for t in PUBLISHED["tong_diem"]]
+    table = ranking_table(con, "ministry", 2023, "upload")
     view = build_overview(con, "ministry", 2023)
-    assert view.source == "upload" and view.average == 84.38
     con.close()
+    # The file has no rank column: the ranks are the product's, read from what it reports.
+    assert product_ranks(results) == RANKS_MINISTRIES_2023
+    assert product_ranks(table) == RANKS_MINISTRIES_2023
+    assert product_ranks(cli_ranking(demo_db, "ministry", 2023)) == RANKS_MINISTRIES_2023
+    assert [round(t * 100) for t in results["total"]] == [round(float(t) * 100) for t in PUBLISHED["tong_diem"]]
+    assert view.source == "upload" and view.average == 84.38
+
+
+def test_a_results_table_without_ranks_is_ranked_with_ties(demo_db, tmp_path):
+    """The published 2023 ministries table without ranks, but Tài chính given 62.23 + 27.66 = 89.89, equal to the
+    State Bank: ranks 1, 2, 2, 4, 5, ... (the next rank skips)."""
+    table = PUBLISHED[["ministry", "diem_tham_dinh", "diem_dieu_tra_xhh", "tong_diem"]].copy()
+    table.loc[table["ministry"] == "Bộ Tài chính", ["diem_tham_dinh", "tong_diem"]] = ["62.23", "89.89"]
+    path = tmp_path / "ket_qua.csv"
+    table.set_axis(["Bộ, cơ quan ngang bộ", "Điểm thẩm định", "Điểm điều tra XHH", "Tổng điểm đạt được"],
+                   axis=1).to_csv(path, index=False)
+    load(demo_db, "par-totals", path, year=2023, level="ministry")
+    expected = dict(RANKS_MINISTRIES_2023, BTC=2)
+    con = duckdb.connect(str(demo_db), read_only=True)
+    assert product_ranks(unit_results(con, "ministry", 2023, "upload")) == expected
+    assert product_ranks(ranking_table(con, "ministry", 2023, "upload")) == expected
+    con.close()
+    assert product_ranks(cli_ranking(demo_db, "ministry", 2023)) == expected
 
 
 def test_total_that_is_not_the_sum_of_its_parts_is_reported(demo_db, tmp_path):
@@ -91,17 +136,29 @@ def full_sheet(con, framework: str, units: list[str], fraction: float = 0.9) -> 
 
 
 def test_ties_share_a_rank_in_a_loaded_sheet(demo_db, tmp_path):
+    """Criterion points for all 17 ministries (a rank is only given among the whole field): Tài chính at 95 % of
+    every maximum, Tư pháp and Y tế at 90 %, Nội vụ at 80 %, the other 13 at 78 %, 77 %, ..., 66 % in the
+    published order."""
+    names = dict(zip(RANKS_MINISTRIES_2023, PUBLISHED["ministry"]))
+    fractions = {"BTC": 0.95, "BTP": 0.9, "BYT": 0.9, "BNV": 0.8}
+    others = [code for code in RANKS_MINISTRIES_2023 if code not in fractions]
+    fractions.update({code: round(0.78 - 0.01 * i, 2) for i, code in enumerate(others)})
     con = duckdb.connect(str(demo_db), read_only=True)
-    rows = (full_sheet(con, "par-ministry-2022", ["Bộ Tư pháp", "Bộ Y tế"], 0.9)
-            + full_sheet(con, "par-ministry-2022", ["Bộ Nội vụ"], 0.8)
-            + full_sheet(con, "par-ministry-2022", ["Bộ Tài chính"], 0.95))
+    rows = [row for code, fraction in fractions.items()
+            for row in full_sheet(con, "par-ministry-2022", [names[code]], fraction)]
     con.close()
     load(demo_db, "par-scores", write_scores(tmp_path, rows), year=2023, level="ministry")
     con = duckdb.connect(str(demo_db), read_only=True)
-    results = unit_results(con, "ministry", 2023, "upload").set_index("code")
+    results = unit_results(con, "ministry", 2023, "upload")
+    table = ranking_table(con, "ministry", 2023, "upload")
     con.close()
-    assert results.loc[["BTC", "BTP", "BYT", "BNV"], "rank"].tolist() == [1, 2, 2, 4]
-    assert results.loc["BTP", "index"] == pytest.approx(90.0, abs=0.1)  # 90 % of each maximum, rounded per criterion
+    # Worked by hand: Tài chính 95 % > Tư pháp = Y tế 90 % > Nội vụ 80 % > 78 % > ... > 66 %.
+    expected = {"BTC": 1, "BTP": 2, "BYT": 2, "BNV": 4, "NHNN": 5, "BTNMT": 6, "BNNPTNT": 7, "BXD": 8, "BGTVT": 9,
+                "BTTTT": 10, "BLDTBXH": 11, "BVHTTDL": 12, "BGDDT": 13, "BKHCN": 14, "BKHDT": 15, "BNG": 16, "BCT": 17}
+    assert product_ranks(results) == expected
+    assert product_ranks(table) == expected
+    assert product_ranks(cli_ranking(demo_db, "ministry", 2023)) == expected
+    assert results.set_index("code").loc["BTP", "index"] == pytest.approx(90.0, abs=0.1)  # 90 % of each maximum, rounded per criterion
 
 
 def test_a_missing_criterion_refuses_unless_allowed(demo_db, tmp_path):

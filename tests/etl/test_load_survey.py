@@ -32,7 +32,7 @@ def sipas_rows(n: int = 6, *, start: int = 1, survey_date: str = "15/08/2024",
     rows = []
     for i in range(n):
         row = {"respondent_id": f"R{start + i:04d}", "province": provinces[i % len(provinces)],
-               "survey_date": survey_date, "weight": ("1,5", "", "2")[i % 3], "sex": ("Nữ", "nam", "")[i % 3],
+               "survey_date": survey_date, "weight": ("1,5", "1", "2")[i % 3], "sex": ("Nữ", "nam", "")[i % 3],
                "channel": ("trực tuyến", "Trực tiếp", "bưu chính")[i % 3]}
         row.update({code: str(1 + (i + k) % 5) for k, code in enumerate(SIPAS_ITEMS)})
         rows.append(row)

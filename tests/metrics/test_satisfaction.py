@@ -10,11 +10,14 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from scipy import stats as sps
+
 from metrics import satisfaction as sat
 from metrics import stats
 from tests.conftest import PROJECT
 
 Z = 1.959963984540054
+T2 = 4.302652729749464      # Student t, 97.5 % quantile, 2 degrees of freedom
 LIKERT = ("likert", 1, 5)
 
 
@@ -90,16 +93,19 @@ def test_unweighted_unit_by_hand(health_store):
     """Province 01, headline items A1, A2, E1 (valid answers only; 0 left out everywhere):
     patient 1: 5, 4 -> x = 2 valid, y = 2 at 4-5, sum 9; patient 2: 3, 2 -> 2, 0, 5; patient 3: 4, 5, 5 -> 3, 3, 14;
     patient 4 has no valid headline answer and is not counted: n = 3 respondents, 7 answers.
-    pct = 5/7 = 71.43 %, SE = sqrt(228)/49 (see test_stats), interval pct +- 1.96 SE (Taylor, several items),
-    cut at 100 %;
+    pct = 5/7 = 71.43 %, SE = sqrt(228)/49 (see test_stats), interval pct +- t(2) SE (Taylor, several items;
+    no stratum, no psu, no hospital: a simple random sample of 3 respondents, df = 3 - 1 = 2; t = 4.3027),
+    cut at 0 and 100 %;
     mean = 28/7 = 4.0, SE sqrt(3/7); all answers at 4-5: patients 1 and 3, 2/3; deff = 228 x 343 / 24010."""
     table = sat.satisfaction_table(health_store, "health", 2024, min_n=1)
     p1 = row(table, "01")
     assert (p1["n_respondents"], p1["n_answers"], p1["source"]) == (3, 7, "upload")
     se = 100 * np.sqrt(228) / 49
     assert p1["pct_satisfied"] == pytest.approx(500 / 7) and p1["pct_se"] == pytest.approx(se)
-    assert p1["pct_ci_low"] == pytest.approx(500 / 7 - Z * se) and p1["pct_ci_high"] == 100
+    assert 500 / 7 - T2 * se < 0 and p1["pct_ci_low"] == 0 and p1["pct_ci_high"] == 100
+    assert (p1["design"], p1["df"], p1["n_psu"], p1["n_strata"]) == ("srs", 2, 3, 1)
     assert p1["ci_method"] == "taylor" and p1["deff"] == pytest.approx(228 * 343 / 24010)
+    assert p1["mean_ci_low"] == pytest.approx(4.0 - T2 * np.sqrt(3 / 7))
     assert p1["mean_score"] == pytest.approx(4.0) and p1["mean_se"] == pytest.approx(np.sqrt(3 / 7))
     assert p1["pct_all_satisfied"] == pytest.approx(200 / 3)
     # Dimension A: answers 5, 4 | 3 | 4, 5 -> 4 of 5 at 4-5, patients 1-3 counted.
@@ -292,7 +298,7 @@ SIPAS_DIMS = [("policy_x", "policy", [("P1", LIKERT)]), ("s1", "service", [("S1"
 def test_sipas_overall_two_ways_by_hand(empty_store):
     """The respondents of test_stats.test_mean_of_ratios_by_hand: element s1 answers 5 | 3 | 4, element s2
     answers (5, 2) | (4, 5) | (0, 0). Pooled overall = 5/7; plain mean of the elements = (2/3 + 3/4)/2 = 17/24,
-    SE sqrt(171)/144 (the elements share respondents)."""
+    SE sqrt(171)/144 (the elements share respondents); 3 respondents, df 2, t = 4.3027."""
     add_instrument(empty_store, "sipas", "sipas", SIPAS_DIMS)
     rows = [{"answers": {"P1": 4, "S1": 5, "S2a": 5, "S2b": 2}}, {"answers": {"P1": 4, "S1": 3, "S2a": 4, "S2b": 5}},
             {"answers": {"P1": 2, "S1": 4, "S2a": 0, "S2b": 0}}]
@@ -302,7 +308,7 @@ def test_sipas_overall_two_ways_by_hand(empty_store):
     assert overall.loc["pooled", "pct_satisfied"] == pytest.approx(500 / 7)
     assert overall.loc["mean_of_elements", "pct_satisfied"] == pytest.approx(100 * 17 / 24)
     se = 100 * np.sqrt(171) / 144
-    assert overall.loc["mean_of_elements", "pct_ci_low"] == pytest.approx(100 * 17 / 24 - Z * se)
+    assert overall.loc["mean_of_elements", "pct_ci_low"] == pytest.approx(100 * 17 / 24 - T2 * se)
     assert view["elements"]["set_code"].tolist() == ["s1", "s2"]
     assert view["policies"]["set_code"].tolist() == ["policy", "policy_x"]
     assert view["policies"].iloc[0]["pct_satisfied"] == pytest.approx(200 / 3)
@@ -376,12 +382,19 @@ def test_targets_are_data_with_their_source():
     assert "2034/QĐ-BGDĐT" in readme
 
 
-def test_item_codes_from_users_never_reach_sql_text(health_store):
-    """An item given by a user is a parameter: a hostile string finds nothing and breaks nothing."""
-    add_respondents(health_store, add_batch(health_store, "upload"), "health", "h-test", 2025,
-                    [{"answers": {"A1": 5}}])
-    result = sat._scores(health_store, "health", 2024, "upload", None, ["A"], "A1'; DROP TABLE batch; --")
-    assert result.empty and health_store.execute("SELECT count(*) FROM batch").fetchall()[0][0] > 0
+def test_item_codes_from_users_never_reach_sql_text(empty_store):
+    """A hostile item code is a parameter: stored as an item of a 2025 form, it comes back as data (the one
+    respondent who answered it, score 5), and every table is still there."""
+    hostile = "A1'; DROP TABLE batch; --"
+    add_instrument(empty_store, "h-x", "health", [("A", "section", [(hostile, LIKERT), ("A2", LIKERT)])])
+    add_respondents(empty_store, add_batch(empty_store, "upload"), "health", "h-x", 2025,
+                    [{"answers": {hostile: 5, "A2": 1}}, {"answers": {"A2": 4}}])
+    result = sat._scores(empty_store, "health", 2025, "upload", None, ["A"], hostile)
+    assert result.to_dict("records") == [{"score": 5.0, "respondents": 1}]
+    items = sat.item_table(empty_store, "health", 2025, level="national", min_n=1)
+    assert items.loc[items["item_code"] == hostile, "pct_satisfied"].tolist() == [100]
+    assert empty_store.execute("SELECT count(*) FROM batch").fetchall()[0][0] == 2
+    assert empty_store.execute("SELECT count(*) FROM survey_answer").fetchall()[0][0] == 3
 
 
 # --- the demo database --------------------------------------------------------------------------------------
@@ -441,8 +454,12 @@ def test_sipas_against_the_par_index(demo):
     assert (result["sipas_source"], result["par_source"]) == ("demo", "demo")   # synthetic only with synthetic
     points = result["points"]
     assert len(points) == 63 and result["n"] == 63
-    expected = stats.correlation(points["pct_satisfied"], points["par_index"])
-    assert result["pearson_r"] == pytest.approx(expected["pearson_r"])
+    usable = points[(points["flag"] != "suppressed") & points["par_index"].notna()]
+    pearson = sps.pearsonr(usable["pct_satisfied"].astype(float), usable["par_index"].astype(float))
+    spearman = sps.spearmanr(usable["pct_satisfied"].astype(float), usable["par_index"].astype(float))
+    assert result["pearson_r"] == pytest.approx(pearson.statistic, abs=1e-12)
+    assert result["pearson_p"] == pytest.approx(pearson.pvalue, rel=1e-9)
+    assert result["spearman_rho"] == pytest.approx(spearman.statistic, abs=1e-12)
     with pytest.raises(ValueError, match="not compared"):
         sat.sipas_vs_par(demo, 2023, par_source="published")
 
@@ -489,8 +506,11 @@ def test_cli_health_province_lists_its_hospitals(demo_db_master):
     rows = json.loads(out.stdout)
     assert {(r["code_system"], r["code"]) for r in rows} == {("vn63", "22"), ("hospital", "BV-vn63-22-1"),
                                                            ("hospital", "BV-vn63-22-2")}
-    per_unit = [r["dimension"] for r in rows if r["code"] == "22"]
-    assert per_unit == ["", "A", "B", "C", "D", "E", "expectations", "return_intention"]
+    # The Ministry of Health reports each form: rows per form, and the pooled margin labelled 'pooled'.
+    assert {r["form"] for r in rows} == {"pooled", "health-inpatient", "health-outpatient"}
+    for form in ("pooled", "health-inpatient", "health-outpatient"):
+        per_unit = [r["dimension"] for r in rows if r["code"] == "22" and r["form"] == form]
+        assert per_unit == ["", "A", "B", "C", "D", "E", "expectations", "return_intention"]
 
 
 def test_cli_items_and_errors(demo_db_master):

@@ -118,7 +118,9 @@ def test_estimates_from_moments_multi_item_unweighted():
     out = stats.estimates(m, min_n=1).iloc[0]
     assert out["pct_satisfied"] == pytest.approx(500 / 7)
     assert out["pct_se"] == pytest.approx(100 * np.sqrt(228) / 49)
-    assert out["pct_ci_low"] == pytest.approx(500 / 7 - Z * 100 * np.sqrt(228) / 49)
+    # Simple random sample of 3 respondents: t with 2 df (4.3027) reaches below 0, so the interval is cut at 0.
+    assert out["pct_ci_low"] == 0 and (out["design"], out["df"]) == ("srs", 2)
+    assert out["mean_ci_low"] == pytest.approx(4.0 - sps.t.ppf(0.975, 2) * np.sqrt(3 / 7))
     assert out["ci_method"] == "taylor"
     assert out["mean_score"] == pytest.approx(4.0) and out["mean_se"] == pytest.approx(np.sqrt(3 / 7))
     assert out["pct_all_satisfied"] == pytest.approx(200 / 3)

@@ -74,12 +74,73 @@ def test_a_missing_predecessor_is_said_not_averaged_away(store):
     assert pd.isna(ninh_binh["value"]) and ninh_binh["note"] == "no value for vn63:36 in 2024: not reconstructed"
 
 
-def test_a_reconstructed_rank_ranks_the_reconstructed_index(store):
-    ranks = trend(store, "vn34", 2024, 2024, measure="rank", source="upload").set_index("code")["value"]
-    # Reconstructed/observed 2024 values: 22 -> 91, 80 -> 86, 37 -> 84 (others missing).
-    assert (ranks["22"], ranks["80"], ranks["37"]) == (1, 2, 3)
-    old = trend(store, "vn63", 2025, 2025, measure="rank", source="upload").set_index("code")["value"]
-    assert (old["80"], old["72"], old["22"]) == (3, 3, 1)     # the successor's own rank among the 34
+def test_a_rank_among_a_few_loaded_units_is_not_shown(store):
+    # Six of 63 provinces loaded for 2024 and three of 34 for 2025: no rank is a rank among all units.
+    ranks = trend(store, "vn34", 2024, 2025, measure="rank", source="upload")
+    assert ranks["value"].isna().all()
+    assert row(ranks, "22", 2024)["note"] == "rank not published: 6 of 63 units have a value"
+    assert row(ranks, "22", 2025)["coverage"] == "3/34"
+
+
+def test_a_reconstructed_rank_ranks_the_reconstructed_index(writable_store):
+    # Every province has a value (the whole field): 2024 vn63 codes get 60 + position / 2, and 2025 vn34 likewise.
+    for year, system in ((2024, "vn63"), (2025, "vn34")):
+        codes = [c for (c,) in writable_store.execute(
+            "SELECT code FROM unit WHERE code_system = ? AND assessed ORDER BY code", [system]).fetchall()]
+        values = {c: 60 + i / 2 for i, c in enumerate(codes)}
+        values.update(VALUES_2024 if year == 2024 else VALUES_2025)
+        frame = pd.DataFrame([{"year": year, "level": "province", "stage": "appraised", "unit_system": system,
+                               "unit_code": c, "total": v, "index_pct": v} for c, v in values.items()])
+        with batch_transaction(writable_store, kind="par-totals", source="upload",
+                               dataset_key=f"par:{year}:province:appraised:upload") as writer:
+            writer.insert("par_total", frame)
+    ranks = trend(writable_store, "vn34", 2024, 2024, measure="rank", source="upload").set_index("code")["value"]
+    series = trend(writable_store, "vn34", 2024, 2024, source="upload").set_index("code")["value"]
+    # Quảng Ninh (22) observed 91, Tây Ninh (80) = mean of 72 and 80 = 86: ranked among the 34 reconstructed values.
+    expected = series.rank(method="min", ascending=False)
+    assert ranks["22"] == expected["22"] and ranks["80"] == expected["80"]
+    assert str(ranks.dtype) == "Int64" and ranks.notna().all() and ranks.max() <= 34
+    old = trend(writable_store, "vn63", 2025, 2025, measure="rank", source="upload").set_index("code")["value"]
+    own_2025 = trend(writable_store, "vn34", 2025, 2025, measure="rank", source="upload").set_index("code")["value"]
+    assert old["80"] == own_2025["80"] and old["72"] == own_2025["80"]   # the successor's own rank among the 34
+
+
+# SIPAS 2024 as an upload, every respondent giving one answer to all 19 service items (C15-C33), so each
+# province's % satisfied is its share of respondents answering 5. Unequal sizes among Ninh Bình's predecessors.
+SERVICE_ITEMS = [f"C{i}" for i in range(15, 34)]
+SIPAS_2024 = {"35": (40, 20), "36": (80, 60), "37": (120, 108)}   # code: (respondents, of whom satisfied)
+
+
+@pytest.fixture
+def sipas_store(writable_store):
+    respondents, answers = [], []
+    key = 0
+    for code, (n, satisfied) in SIPAS_2024.items():
+        for i in range(n):
+            key += 1
+            respondents.append({"respondent_key": key, "survey": "sipas", "instrument_id": "sipas", "year": 2024,
+                                "respondent_id": f"{code}-{i}", "unit_system": "vn63", "unit_code": code})
+            answers += [{"respondent_key": key, "item_code": item, "value": 5 if i < satisfied else 2}
+                        for item in SERVICE_ITEMS]
+    with batch_transaction(writable_store, kind="sipas", source="upload",
+                           dataset_key="sipas:2024:upload") as writer:
+        writer.insert("survey_respondent", pd.DataFrame(respondents))
+        writer.insert("survey_answer", pd.DataFrame(answers), count=False)
+    return writable_store
+
+
+def test_respondent_weighting_weights_predecessors_by_their_respondents(sipas_store):
+    """Hà Nam 20/40 = 50 %, Nam Định 60/80 = 75 %, Ninh Bình 108/120 = 90 %.
+    Respondent-weighted: (40 x 50 + 80 x 75 + 120 x 90) / 240 = 18800 / 240 = 78.33 (= 188/240 satisfied);
+    equal weights: (50 + 75 + 90) / 3 = 71.67."""
+    weighted = row(trend(sipas_store, "vn34", 2024, 2024, measure="sipas", weighting="respondents", source="upload"),
+                   "37", 2024)
+    equal = row(trend(sipas_store, "vn34", 2024, 2024, measure="sipas", weighting="equal", source="upload"), "37", 2024)
+    assert weighted["status"] == "reconstructed" and weighted["from_units"] == "vn63:35; vn63:36; vn63:37"
+    assert weighted["value"] == pytest.approx(78.33, abs=0.005)
+    assert equal["value"] == pytest.approx(71.67, abs=0.005)
+    assert abs(weighted["value"] - equal["value"]) > 6
+    assert "respondents-weighted mean of 3 predecessors" in weighted["note"]
 
 
 def test_satisfaction_series_carry_intervals_and_reconstructions_combine_them(demo_db_master):
@@ -91,7 +152,8 @@ def test_satisfaction_series_carry_intervals_and_reconstructions_combine_them(de
     own = satisfaction_table(con, "sipas", 2024, level="province")
     con.close()
     own = own[(own["row_level"] == "province") & (own["set_code"] == OVERALL)].set_index("code")
-    ninh_binh = row(series, "37", 2024)      # Hà Nam, Nam Định, Ninh Bình: 600 respondents each
+    ninh_binh = row(series, "37", 2024)      # Hà Nam, Nam Định, Ninh Bình: 600 respondents each (the
+    # weighting itself is checked with unequal sizes in test_respondent_weighting_weights_predecessors_by_...)
     parts = own.loc[["35", "36", "37"]]
     assert ninh_binh["value"] == pytest.approx(parts["pct_satisfied"].mean(), abs=0.01)
     assert ninh_binh["se"] == pytest.approx((parts["pct_se"] ** 2).sum() ** 0.5 / 3)
