@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui.auth import current_actor, show_identity
+from ui.auth import check_access, current_actor, show_identity, text
 from ui.i18n import t
 from ui.state import language_switch, sidebar_filters
 from ui.store import ensure_database
@@ -16,48 +16,59 @@ PAGES = Path(__file__).parent / "pages"
 st.set_page_config(page_title="PAR INDEX", page_icon=":material/leaderboard:", layout="wide")
 
 lang = language_switch()
+policy = check_access(lang)        # refused visitors see why, and nothing else (not even a build)
 ensure_database(lang)
-actor = current_actor(lang)
+actor = current_actor(lang, policy)
 st.session_state["actor"] = actor
 st.session_state["filters"] = sidebar_filters(lang)
 show_identity(actor, lang)
 
-pages = {
-    t("nav.section.leaders", lang): [
-        st.Page(PAGES / "overview_page.py", title=t("page.overview", lang), icon=":material/dashboard:",
-                url_path="overview", default=True),
-        st.Page(PAGES / "rankings_page.py", title=t("page.rankings", lang), icon=":material/leaderboard:",
-                url_path="rankings"),
-        st.Page(PAGES / "profile_page.py", title=t("page.profile", lang), icon=":material/location_city:",
-                url_path="profile"),
-        st.Page(PAGES / "satisfaction_page.py", title=t("page.satisfaction", lang), icon=":material/sentiment_satisfied:",
-                url_path="satisfaction"),
-        st.Page(PAGES / "leaders_page.py", title=t("page.leaders", lang), icon=":material/workspace_premium:",
-                url_path="leaders"),
-        st.Page(PAGES / "compare_page.py", title=t("page.compare", lang), icon=":material/timeline:",
-                url_path="compare"),
-    ],
-    t("nav.section.tracking", lang): [
-        st.Page(PAGES / "projects_page.py", title=t("page.projects", lang), icon=":material/flag:",
-                url_path="projects"),
-        st.Page(PAGES / "compliance_page.py", title=t("page.compliance", lang), icon=":material/event_available:",
-                url_path="compliance"),
-    ],
+# (section, file stem, url path, icon, permission needed or None)
+SECTIONS = {
+    "nav.section.leaders": [("overview", "overview", ":material/dashboard:", None),
+                            ("rankings", "rankings", ":material/leaderboard:", None),
+                            ("profile", "profile", ":material/location_city:", None),
+                            ("satisfaction", "satisfaction", ":material/sentiment_satisfied:", None),
+                            ("leaders", "leaders", ":material/workspace_premium:", None),
+                            ("compare", "compare", ":material/timeline:", None)],
+    "nav.section.tracking": [("projects", "projects", ":material/flag:", None),
+                             ("compliance", "compliance", ":material/event_available:", None)],
     # Pages for writing are not in the menu of a role that may not write (the writes check again).
-    t("nav.section.analysts", lang): [
-        st.Page(PAGES / "upload_page.py", title=t("page.upload", lang), icon=":material/upload_file:",
-                url_path="upload"),
-    ] if actor.can("load") else [],
-    t("nav.section.reference", lang): [
-        st.Page(PAGES / "units_page.py", title=t("page.units", lang), icon=":material/account_tree:", url_path="units"),
-        st.Page(PAGES / "data_page.py", title=t("page.data", lang), icon=":material/database:", url_path="data"),
-        st.Page(PAGES / "method_page.py", title=t("page.method", lang), icon=":material/menu_book:", url_path="method"),
-    ],
-    t("nav.section.admin", lang): [
-        st.Page(PAGES / "audit_page.py", title=t("page.audit", lang), icon=":material/history:", url_path="audit"),
-        st.Page(PAGES / "roles_page.py", title=t("page.roles", lang), icon=":material/admin_panel_settings:",
-                url_path="roles"),
-    ] if actor.can("read_audit") else [],
+    "nav.section.analysts": [("upload", "upload", ":material/upload_file:", "load")],
+    "nav.section.reference": [("units", "units", ":material/account_tree:", None),
+                              ("data", "data", ":material/database:", None),
+                              ("method", "method", ":material/menu_book:", None)],
+    "nav.section.admin": [("audit", "audit", ":material/history:", "read_audit"),
+                          ("roles", "roles", ":material/admin_panel_settings:", "read_audit")],
 }
-pages = {section: entries for section, entries in pages.items() if entries}
+
+
+def _page_denied() -> None:
+    st.error(text("page_denied", lang))
+
+
+def _moved(page: st.Page):
+    """An old address (/upload_page, the legacy file name) opens the page it names, through this router."""
+    def go() -> None:
+        st.switch_page(page)
+    return go
+
+
+pages: dict[str, list] = {}
+hidden: list = []
+for section, entries in SECTIONS.items():
+    for stem, url_path, icon, permission in entries:
+        if permission is None or actor.can(permission):
+            page = st.Page(PAGES / f"{stem}_page.py", title=t(f"page.{stem}", lang), icon=icon, url_path=url_path,
+                           default=(url_path == "overview"))
+            pages.setdefault(t(section, lang), []).append(page)
+            hidden.append(st.Page(_moved(page), title=t(f"page.{stem}", lang), url_path=f"{stem}_page",
+                                  visibility="hidden"))
+        else:
+            # A page the role may not open answers its address (and the old one) with a message, not a
+            # "page not found" that falls back to another page, and never a traceback.
+            for path in (url_path, f"{stem}_page"):
+                hidden.append(st.Page(_page_denied, title=t(f"page.{stem}", lang), url_path=path,
+                                      visibility="hidden"))
+pages[t("nav.section.reference", lang)].extend(hidden)   # hidden: in no menu, only reachable by address
 st.navigation(pages, position="sidebar", expanded=True).run()

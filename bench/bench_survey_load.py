@@ -57,6 +57,7 @@ print(json.dumps({"seconds": elapsed, "max_rss_kb": peak, "code": done.returncod
 BASELINE = """
 import sys, time, duckdb
 con = duckdb.connect(sys.argv[1])
+con.execute("SET enable_progress_bar = false")  # a slow run would print a bar into the figures we parse
 start = time.perf_counter()
 con.execute("CREATE TABLE t AS SELECT * FROM read_csv(?)", [sys.argv[2]])
 ctas = time.perf_counter() - start
@@ -124,7 +125,7 @@ def time_load(work: Path, reference: Path, csv_path: Path, run: int) -> dict:
 def time_baseline(work: Path, csv_path: Path, run: int) -> dict:
     db = work / f"baseline-{run}.duckdb"
     figures, output = measured([sys.executable, "-c", BASELINE, str(db), str(csv_path)])
-    ctas, rows = output.split()
+    ctas, rows = output.split()[-2:]
     figures["ctas"], figures["rows"] = float(ctas), int(rows)
     db.unlink()
     return figures

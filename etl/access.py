@@ -111,11 +111,8 @@ def assign_role(con: duckdb.DuckDBPyConnection, actor: Actor, subject: str, role
     subject = subject.strip().lower()
     if not subject or (" " in subject) or ("@" not in subject):
         raise ValueError("write an e-mail address, or a domain as @example.gov.vn")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    from etl.db import transaction   # local import: etl.db is low-level and must not import access rules
+
+    with transaction(con):
         con.execute("INSERT OR REPLACE INTO role_assignment VALUES (?, ?, ?, ?)", [subject, role, actor.user, _now()])
         write_audit(con, actor, "role", detail=f"{subject} -> {role}")
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise

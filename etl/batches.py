@@ -13,7 +13,7 @@ import duckdb
 import pandas as pd
 
 from etl.access import AccessDenied, Actor, write_audit
-from etl.db import first_row
+from etl.db import first_row, transaction
 
 SOURCES = ("published", "demo", "upload", "reference")
 
@@ -123,8 +123,7 @@ def batch_transaction(
         raise ValueError(f"source must be one of {SOURCES}")
     actor = actor or Actor(user or current_user(), "admin")
     actor.require(permission)
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         replaced = None
         if dataset_key is not None:
             existing = first_row(
@@ -150,10 +149,6 @@ def batch_transaction(
                     file_name=file_name, sha256=sha256,
                     detail=f"{writer.rows} rows, source {source}" + (f", replaces batch {replaced}" if replaced else ""))
         _pause_for_fault_tests()
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
 
 
 def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | None = None) -> int | None:
@@ -174,8 +169,7 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | N
         raise BatchNotFound(f"batch {batch_id} was already removed")
     if source == "reference":
         raise ValueError(f"batch {batch_id} holds reference data; rebuild with: python -m etl build")
-    con.execute("BEGIN TRANSACTION")
-    try:
+    with transaction(con):
         for table in DATA_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE batch SET status = 'removed', changed_at = ? WHERE batch_id = ?", [_now(), batch_id])
@@ -189,10 +183,6 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | N
                 restored = replaces
         write_audit(con, actor, "remove", batch_id=batch_id, kind=kind, file_name=file_name, sha256=sha256,
                     detail=f"restored batch {restored}" if restored else None)
-        con.execute("COMMIT")
-    except BaseException:
-        con.execute("ROLLBACK")
-        raise
     return restored
 
 

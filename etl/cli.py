@@ -12,7 +12,8 @@ from etl.batches import BatchNotFound, list_batches, remove_batch
 from etl.build import build
 from etl.db import StoreError, open_store
 from etl.demo import DEFAULT_SEED
-from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file
+from etl.limits import parse_max_mb
+from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file, remove_stale_work_dirs
 from etl.loaders import ALL_KINDS, SURVEY_KINDS, OptionError
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
@@ -43,8 +44,9 @@ def parser() -> argparse.ArgumentParser:
     ld.add_argument("--year", type=int,
                     help="year assessed (PAR INDEX, required) or surveyed (surveys: else the file's year or "
                          "survey_date column)")
-    ld.add_argument("--max-mb", type=float, default=DEFAULT_MAX_BYTES / 2**20,
-                    help=f"refuse files larger than this many MB (default {DEFAULT_MAX_BYTES // 2**20})")
+    ld.add_argument("--max-mb", default=None, metavar="MB",
+                    help=f"refuse files larger than this many MB (default {DEFAULT_MAX_BYTES // 2**20}); "
+                         "other limits on the work a file makes are in etl/limits.py")
     par = ld.add_argument_group("PAR INDEX (par-scores, par-totals)")
     par.add_argument("--level", choices=("province", "ministry", "department", "district", "commune"))
     par.add_argument("--parent", help="SYSTEM:CODE of the province or ministry whose own units these are")
@@ -72,6 +74,7 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
+    remove_stale_work_dirs()  # what killed loads left in the temp folder
     args = parser().parse_args(argv)
     db = resolve_db_path(args.db)
     lang = args.lang
@@ -166,8 +169,15 @@ def _load(db: Path, args) -> int:
     if args.sheet is not None:
         options["sheet"] = int(args.sheet) if args.sheet.isdigit() else args.sheet
     try:
+        max_bytes = DEFAULT_MAX_BYTES if args.max_mb is None else parse_max_mb(args.max_mb)
+    except ValueError as exc:
+        print(_say(args.lang, f"Lỗi cú pháp lệnh: --max-mb phải là số megabyte lớn hơn 0 (không phải {args.max_mb!r})",
+                   f"Usage error: {exc}"), file=sys.stderr)
+        return 2
+    _exit_cleanly_on_sigterm()
+    try:
         result = load_file(db, args.kind, args.file, user=args.user, options=options,
-                           max_bytes=int(args.max_mb * 2**20), progress=_progress(args.lang, args.file))
+                           max_bytes=max_bytes, progress=_progress(args.lang, args.file))
     except (KindNotAvailable, OptionError) as exc:
         print(_say(args.lang, f"Lỗi cú pháp lệnh: {exc}", f"Usage error: {exc}"), file=sys.stderr)
         return 2
@@ -192,6 +202,16 @@ def _load(db: Path, args) -> int:
                f"{refused}, {len(result.warnings)} warning(s)"))
     _print_breakdown(result, args.lang)
     return 0
+
+
+def _exit_cleanly_on_sigterm() -> None:
+    """SIGTERM (a stopped service, a timeout) ends the load through `finally`: the work folder goes, the
+    transaction rolls back. SIGKILL cannot be caught: the next start removes that folder."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        signal.signal(signal.SIGTERM, lambda signum, _frame: sys.exit(128 + signum))
 
 
 def _print_breakdown(result, lang: str) -> None:

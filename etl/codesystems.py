@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 import duckdb
 
@@ -23,30 +23,97 @@ SYSTEMS = {
                       "Ministries (from 2025-03-01)"),
 }
 LEVELS = ("province", "ministry")
+# Dates a data file may carry (survey dates, report dates): from 2000-01-01 to 31 December of next year.
+EARLIEST_DATE = date(2000, 1, 1)
+
+
+def as_date(value: object) -> date | None:
+    """A value read from a file or from DuckDB as a date, or None when it is no real date.
+
+    DuckDB hands a date Python cannot hold (year 0 or before, written '0001-01-01 (BC)') over as text; pandas
+    gives Timestamps or NaT. None of them may reach a date comparison (a TypeError) or date() (a ValueError).
+    """
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        return value.date()
+    if isinstance(value, date):
+        return value
+    to_date = getattr(value, "date", None)          # pandas Timestamp; NaT's date() raises or returns NaT
+    if callable(to_date) and not isinstance(value, str):
+        try:
+            converted = to_date()
+        except (ValueError, TypeError, OverflowError):
+            return None
+        return converted if isinstance(converted, date) and not isinstance(converted, datetime) else None
+    if isinstance(value, str):
+        try:
+            return date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def latest_date(today: date | None = None) -> date:
+    """The last date accepted: 31 December of next year (a survey may be dated ahead, not years ahead)."""
+    return date((today or date.today()).year + 1, 12, 31)
+
+
+def check_date_range(d: object, lang: str = "en", today: date | None = None) -> str | None:
+    """None when `d` is a real date from 2000-01-01 to 31 December of next year; otherwise the problem, in
+    English (lang="en") or Vietnamese ("vi"). Year 0, '0001-01-01 (BC)', 1970-01-01 and 9999-12-31 are refused."""
+    last = latest_date(today)
+    real = as_date(d)
+    if real is None:
+        return (f"'{d}' is not a real date" if lang == "en" else f"'{d}' không phải là một ngày có thật")
+    if EARLIEST_DATE <= real <= last:
+        return None
+    shown = real.strftime("%d/%m/%Y") if real.year >= 1000 else real.isoformat()
+    if lang == "en":
+        return (f"date {shown} is outside the accepted range "
+                f"{EARLIEST_DATE:%d/%m/%Y} to {last:%d/%m/%Y}")
+    return f"ngày {shown} nằm ngoài khoảng chấp nhận {EARLIEST_DATE:%d/%m/%Y} đến {last:%d/%m/%Y}"
+
+
+def _year(value: object) -> int | None:
+    try:
+        return int(value) if value is not None else None
+    except (TypeError, ValueError, OverflowError):
+        return None
 
 
 def system_for(level: str, *, year: int | None = None, on_date: date | None = None) -> str:
-    """The code system in force: a date decides exactly; a year alone means the old systems up to 2024."""
+    """The code system in force: a date decides exactly; a year alone means the old systems up to 2024.
+
+    A date that is no real date (year 0, text) is ignored in favour of the year; never a crash.
+    """
     if level not in LEVELS:
         raise ValueError(f"unknown level {level!r}; expected one of {LEVELS}")
     if on_date is None and year is None:
         raise ValueError("give a year or a date")
-    if on_date is not None:
+    real = as_date(on_date)
+    if real is not None:
         switch = PROVINCE_SWITCH if level == "province" else MINISTRY_SWITCH
-        new = on_date >= switch
+        new = real >= switch
     else:
-        new = year >= 2025
+        new = (_year(year) or 0) >= 2025
     if level == "province":
         return "vn34" if new else "vn63"
     return "ministry-2025" if new else "ministry-2021"
 
 
-def reference_date(year: int | None, on_date: date | None) -> date:
-    """The date a name's validity is checked at: the given date, else the year's end (or 1 July 2025 on)."""
+def reference_date(year: int | None, on_date: date | None) -> date | None:
+    """The date a name's validity is checked at: the given date, else the year's end (or 1 July 2025 on).
+
+    None when that is no real date (a date of year 0 or before, a year outside 1-9999): a UnitResolver with
+    no date names the problem instead of resolving.
+    """
     if on_date is not None:
-        return on_date
-    assert year is not None
-    return date(year, 12, 31)
+        return as_date(on_date)
+    whole = _year(year)
+    if whole is None or not 1 <= whole <= 9999:
+        return None
+    return date(whole, 12, 31)
 
 
 def split_unit_ref(text: str) -> tuple[str, str] | None:
@@ -70,9 +137,9 @@ class Resolution:
 class UnitResolver:
     """Resolves names and codes, as written in files, to (code_system, code) for one system and date."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, code_system: str, on_date: date):
+    def __init__(self, con: duckdb.DuckDBPyConnection, code_system: str, on_date: date | None):
         self.code_system = code_system
-        self.on_date = on_date
+        self.on_date = on_date          # None: no real date (see reference_date); every resolve says so
         rows = con.execute(
             "SELECT code_system, code, name, name_key, valid_from, valid_to FROM unit_name"
         ).fetchall()
@@ -85,6 +152,9 @@ class UnitResolver:
 
     def resolve(self, written: str) -> Resolution:
         text = str(written).strip()
+        if as_date(self.on_date) is None:
+            return Resolution(None, None, f"'{text}' cannot be resolved: the date is not a real date",
+                              f"không xác định được '{text}': ngày không phải là một ngày có thật")
         ref = split_unit_ref(text)
         if ref and ref[0] == self.code_system and ref[1] in self._codes:
             return Resolution(*ref)

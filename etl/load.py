@@ -1,25 +1,86 @@
-"""Loading one file of one kind: read, validate against the store, then write it all or nothing."""
+"""Loading one file of one kind: read, validate against the store opened read-only, then take the write lock only
+to write it, all or nothing."""
 from __future__ import annotations
 
+import dataclasses
+import os
+import shutil
 import tempfile
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Callable
 
+import duckdb
+
+from etl import limits as work_limits
+from etl import migrations
 from etl.access import Actor
 from etl.batches import DatasetExists, batch_transaction, file_sha256
-from etl.db import first_row, open_store
+from etl.db import StoreError, check_database_file, default_wait, first_row, open_for_reading, open_store
+from etl.limits import DEFAULT_LIMITS, Limits
 from etl.loaders import PLANNED_KINDS, registry
 from etl.problems import LoadRejected, LoadResult, Problem
 from etl.readers import ReadProblem, read_table
 from etl.tabular import Sheet
 
-DEFAULT_MAX_BYTES = 200 * 1024 * 1024
+DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
+# Work folders are named by the process that made them, so a later start can tell a dead load's leftovers
+# (a killed process runs no `finally`) from a running one's: par-load-<pid>-<random>.
+WORK_PREFIX = "par-load-"
+LEGACY_WORK_AGE = 24 * 3600  # folders of older versions (no pid in the name) go once a day old
 # Rows written beside the data that do not count as the batch's rows (units a load creates, field indices).
 UNCOUNTED_TABLES = {"unit", "unit_name", "par_field_index"}
+# Kinds staged inside DuckDB (surveys): stagings against a store that changed before the write lock was taken,
+# after which the load is refused (each staging is checked again; a store busy with loads makes this rare).
+STAGING_ATTEMPTS = 3
 
 
 class KindNotAvailable(Exception):
     """The kind is named by the command line but its loader is not part of this version."""
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError, ValueError):
+        return True  # another user's live process, or not a pid we can ask about: leave it
+    return True
+
+
+def remove_stale_work_dirs(root: str | Path | None = None) -> list[Path]:
+    """Remove par-load-<pid>-* folders (ours, in the temp folder) whose process is gone; returns what went.
+
+    Called when etl.load is imported (the app, the command line) so a killed load's copies do not pile up."""
+    root = Path(root or tempfile.gettempdir())
+    removed = []
+    try:
+        entries = list(root.iterdir())
+    except OSError:
+        return removed
+    for entry in entries:
+        if not entry.name.startswith(WORK_PREFIX):
+            continue
+        try:
+            info = entry.lstat()
+            if not entry.is_dir() or entry.is_symlink() or info.st_uid != os.getuid():
+                continue
+            pid_text = entry.name[len(WORK_PREFIX):].split("-", 1)[0]
+            if pid_text.isdigit() and "-" in entry.name[len(WORK_PREFIX):]:
+                stale = not _pid_alive(int(pid_text))
+            else:  # a folder of a version before pids were in the name
+                stale = time.time() - info.st_mtime > LEGACY_WORK_AGE
+        except OSError:
+            continue
+        if stale:
+            shutil.rmtree(entry, ignore_errors=True)
+            removed.append(entry)
+    return removed
 
 
 def _from_read_problem(exc: ReadProblem) -> Problem:
@@ -35,15 +96,18 @@ def load_file(
     source: str = "upload",
     user: str | None = None,
     options: dict | None = None,
-    max_bytes: int = DEFAULT_MAX_BYTES,
+    max_bytes: int | None = None,
     wait_seconds: float | None = None,
     progress: Callable[[float, str], None] | None = None,
     actor: Actor | None = None,
+    limits: Limits | None = None,
 ) -> LoadResult:
     """Load `path` as `kind`. Raises LoadRejected (nothing written) with every problem found,
     OptionError for options that do not fit the kind, KindNotAvailable for an unknown kind.
     `progress(fraction, step)` hears how a large load advances (kinds staged in the database only).
-    `actor` is who loads (default: the local command-line user); a viewer is refused before any work."""
+    `actor` is who loads (default: the local command-line user); a viewer is refused before any work.
+    `limits` bound the work the file may make (etl.limits; default DEFAULT_LIMITS); `max_bytes` overrides
+    their file size limit. The file is read and checked against them before the database is opened to write."""
     if actor is not None:
         actor.require("load")
     specs = registry()
@@ -54,31 +118,44 @@ def load_file(
     spec = specs[kind]
     options = spec.check_options(dict(options or {}))
     name = display_name or Path(path).name
-    if spec.stage is not None:
-        return _load_in_database(db_path, spec, Path(path), name, source=source, user=user, actor=actor, options=options,
-                                 max_bytes=max_bytes, wait_seconds=wait_seconds, progress=progress)
+    limits = limits or DEFAULT_LIMITS
+    if max_bytes is not None:
+        limits = dataclasses.replace(limits, max_file_bytes=max_bytes)
+    with work_limits.scope(limits):
+        if spec.stage is not None:
+            return _load_in_database(db_path, spec, Path(path), name, source=source, user=user, actor=actor,
+                                     options=options, max_bytes=limits.max_file_bytes, wait_seconds=wait_seconds,
+                                     progress=progress)
+        return _load_table(db_path, spec, Path(path), name, source=source, user=user, actor=actor, options=options,
+                           wait_seconds=wait_seconds)
+
+
+def store_state(con: duckdb.DuckDBPyConnection) -> tuple | None:
+    """What every check against the store rests on, in one row: a load, replacement, removal, build or restore
+    committed since changes it. Compared between the checks (read-only) and the write (under the write lock)."""
+    return first_row(con, "SELECT count(*), max(batch_id), max(loaded_at), max(changed_at) FROM batch")
+
+
+def _load_table(db_path: Path, spec, path: Path, name: str, *, source: str, user: str | None, actor: Actor | None,
+                options: dict, wait_seconds: float | None) -> LoadResult:
+    """A kind read whole by etl.readers (all limits checked there), matched and validated on a read-only
+    connection, then written under the write connection.
+
+    The write connection re-checks only when the store changed in between (another load or removal committed):
+    then the validation runs again on it, against what is there now; otherwise it only inserts."""
+    kind = spec.kind
     expected = [alias for column in spec.columns for alias in column.aliases[:1]]
     try:
-        table = read_table(path, display_name=name, expected_headers=expected, max_bytes=max_bytes,
-                           sheet=options.get("sheet"))
+        table = read_table(path, display_name=name, expected_headers=expected, sheet=options.get("sheet"))
     except ReadProblem as exc:
         raise LoadRejected([_from_read_problem(exc)]) from exc
     digest = file_sha256(Path(path))
+    with open_for_reading(db_path, wait_seconds=wait_seconds) as con:
+        state = store_state(con)
+        frames, problems = _validate_table(con, spec, table, name, options, digest)
     with open_store(db_path, read_only=False, wait_seconds=wait_seconds) as con:
-        sheet = Sheet(table, name, spec.columns, spec.dynamic(con, options) if spec.dynamic else None)
-        if any(p.severity == "error" for p in sheet.problems):
-            raise LoadRejected(sheet.problems)
-        same = first_row(con, "SELECT batch_id FROM batch WHERE kind = ? AND sha256 = ? AND status = 'current'",
-                         [kind, digest])
-        if same:
-            raise LoadRejected([Problem(
-                name, None, None, None,
-                f"this file was already loaded as batch {same[0]}; remove that batch first to load it again",
-                f"tệp này đã được nạp (lô {same[0]}); hãy gỡ lô đó trước nếu muốn nạp lại")])
-        frames, problems = spec.validate(con, sheet, options)
-        problems = sheet.problems + problems
-        if any(p.severity == "error" for p in problems):
-            raise LoadRejected(problems)
+        if store_state(con) != state:
+            frames, problems = _validate_table(con, spec, table, name, options, digest)
         key = spec.dataset_key({**options, "source": source})
         try:
             with batch_transaction(con, kind=kind, source=source, file_name=name, sha256=digest, user=user, actor=actor,
@@ -96,17 +173,127 @@ def load_file(
                           writer.replaced_batch_id)
 
 
+def _validate_table(con: duckdb.DuckDBPyConnection, spec, table, name: str, options: dict,
+                    digest: str) -> tuple[dict, list[Problem]]:
+    """The header rule, the same-file check and the kind's own validation (lookups only: `con` may be read-only);
+    the frames to insert and every problem, or LoadRejected."""
+    sheet = Sheet(table, name, spec.columns, spec.dynamic(con, options) if spec.dynamic else None)
+    if any(p.severity == "error" for p in sheet.problems):
+        raise LoadRejected(sheet.problems)
+    same = first_row(con, "SELECT batch_id FROM batch WHERE kind = ? AND sha256 = ? AND status = 'current'",
+                     [spec.kind, digest])
+    if same:
+        raise LoadRejected([Problem(
+            name, None, None, None,
+            f"this file was already loaded as batch {same[0]}; remove that batch first to load it again",
+            f"tệp này đã được nạp (lô {same[0]}); hãy gỡ lô đó trước nếu muốn nạp lại")])
+    frames, problems = spec.validate(con, sheet, options)
+    problems = sheet.problems + problems
+    if any(p.severity == "error" for p in problems):
+        raise LoadRejected(problems)
+    return frames, problems
+
+
+def _busy(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text or "conflicting" in text or "being used" in text
+
+
+def _attach_store(con: duckdb.DuckDBPyConnection, db_path: Path, *, read_only: bool,
+                  wait_seconds: float | None) -> None:
+    """ATTACH the store as `store` and make it the default database, waiting (as etl.db.connect does) while
+    another process holds it."""
+    wait_seconds = default_wait() if wait_seconds is None else wait_seconds
+    deadline = time.monotonic() + wait_seconds
+    delay = 0.05
+    literal = "'" + str(db_path).replace("'", "''") + "'"
+    mode = "READ_ONLY" if read_only else "READ_WRITE"
+    while True:
+        try:
+            con.execute(f"ATTACH {literal} AS store ({mode})")
+            break
+        except duckdb.Error as exc:
+            if _busy(exc) and time.monotonic() < deadline:
+                time.sleep(delay)
+                delay = min(delay * 2, 0.5)
+                continue
+            if _busy(exc):
+                raise StoreError("busy", f"Database {db_path} is busy: another process is writing to it. "
+                                         "Try again in a moment.", db_path) from exc
+            first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+            raise StoreError("unopenable", f"Cannot open {db_path}: {first}", db_path) from exc
+    con.execute("USE store")
+    migrations.check_readable(con, db_path)
+
+
+@contextmanager
+def staging_connection(db_path: Path, workdir: Path, wait_seconds: float | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """An in-memory DuckDB (spilling to `workdir`) with the store attached READ_ONLY as its default database: a
+    loader reads, types and checks a file here, in temp tables, while other processes may open the store
+    read-only (one that wants to write waits: DuckDB allows one writer or many readers). DuckDB refuses any write
+    to the store through it until `take_write_lock`."""
+    with open_for_reading(db_path, wait_seconds=wait_seconds):
+        pass  # the store is a database of this schema (an older one is upgraded first), not held by a writer
+    spill = workdir / "spill"
+    spill.mkdir(exist_ok=True)
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "temp_directory": str(spill)})
+    try:
+        _attach_store(con, db_path, read_only=True, wait_seconds=wait_seconds)
+        yield con
+    finally:
+        con.close()
+
+
+def take_write_lock(con: duckdb.DuckDBPyConnection, db_path: Path, wait_seconds: float | None) -> None:
+    """Attach the store of a staging connection again, for writing: from here on this process holds the lock.
+    The connection's temp tables (what was staged) stay."""
+    con.execute("USE memory")
+    con.execute("DETACH store")
+    check_database_file(db_path, read_only=False)
+    _attach_store(con, db_path, read_only=False, wait_seconds=wait_seconds)
+
+
 def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str, user: str | None,
                       actor: Actor | None, options: dict,
                       max_bytes: int, wait_seconds: float | None, progress) -> LoadResult:
-    """A kind staged and checked inside the database (surveys), then written in one batch transaction."""
+    """A kind staged and checked inside DuckDB (surveys), then written in one batch transaction.
+
+    Without the write lock, in a work folder that goes with this call (and, if the process is killed, at the next
+    start): the limits (etl.limits) over the whole file and the transcoding to UTF-8; then the loader's read,
+    typing and every check, on a staging connection with the store attached read-only (`staging_connection`).
+    Then the same connection attaches the store for writing: if a load or removal committed in between, the
+    file is staged again against the store as it is now (up to STAGING_ATTEMPTS times); otherwise the staged rows
+    are inserted in one batch transaction, which is all that runs under the lock."""
+    from etl.loaders.survey_read import ReadRejected, prescan
+
     digest = file_sha256(path)
-    with open_store(db_path, read_only=False, wait_seconds=wait_seconds) as con, \
-            tempfile.TemporaryDirectory(prefix="par-load-") as work:
-        staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
-                            workdir=Path(work), progress=progress)
-        with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest, user=user,
-                               actor=actor, dataset_key=spec.dataset_key({**options, "source": source}),
-                               note=staged.note) as writer:
-            staged.write(writer)
-        return staged.finish(writer)
+    with tempfile.TemporaryDirectory(prefix=f"{WORK_PREFIX}{os.getpid()}-") as work:
+        workdir = Path(work)
+        try:
+            prescan(path, name, workdir, max_bytes=max_bytes)
+        except ReadProblem as exc:
+            raise LoadRejected([_from_read_problem(exc)]) from exc
+        except ReadRejected as exc:
+            raise LoadRejected(exc.problems) from exc
+        for _attempt in range(STAGING_ATTEMPTS):
+            with staging_connection(db_path, workdir, wait_seconds) as con:
+                state = store_state(con)
+                staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
+                                    workdir=workdir, progress=progress)
+                take_write_lock(con, db_path, wait_seconds)
+                if store_state(con) != state:
+                    continue  # checked against a store that has changed since: check again, without the lock
+                with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest, user=user,
+                                       actor=actor, dataset_key=spec.dataset_key({**options, "source": source}),
+                                       note=staged.note) as writer:
+                    staged.write(writer)
+                return staged.finish(writer)
+    raise LoadRejected([Problem(
+        name, None, None, None,
+        f"the database changed {STAGING_ATTEMPTS} times while this file was being checked (other loads or removals); "
+        "nothing was written: load it again in a moment",
+        f"cơ sở dữ liệu đã thay đổi {STAGING_ATTEMPTS} lần trong khi kiểm tra tệp này (có lô khác được nạp hoặc gỡ); "
+        "chưa ghi gì: hãy nạp lại sau ít phút")])
+
+
+remove_stale_work_dirs()

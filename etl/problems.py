@@ -76,11 +76,14 @@ def format_report(problems: list[Problem], lang: str = "en") -> str:
 
 
 def report_csv(problems: list[Problem], lang: str = "en") -> str:
-    """CSV text of the report (callers add the BOM and neutralise formulas when writing for Excel)."""
+    """CSV text of the report, every cell through etl.output.neutralise (a file name or value written by whoever
+    made the input must not run as a formula when the report is opened in a spreadsheet); callers add the BOM."""
+    from etl.output import neutralise  # local import: etl.output pulls in pandas, the report itself does not
+
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=REPORT_COLUMNS)
     writer.writeheader()
-    writer.writerows(report_rows(problems, lang))
+    writer.writerows({k: neutralise(v) for k, v in row.items()} for row in report_rows(problems, lang))
     return buffer.getvalue()
 
 

@@ -1,7 +1,8 @@
 """Read score sheets and survey files the way Vietnamese government offices export them.
 
 Everything comes back as text (pandas "str" columns): offices mix decimal commas and points,
-so parsing numbers is left to the caller, who knows what each column means.
+so parsing numbers is left to the caller, who knows what each column means. An .xlsx file's zip is checked by
+etl.workbook_guard before openpyxl parses anything.
 """
 from __future__ import annotations
 
@@ -10,7 +11,6 @@ import csv
 import io
 import re
 import unicodedata
-import zipfile
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import ExitStack, closing
@@ -25,6 +25,10 @@ import openpyxl
 import pandas as pd
 from openpyxl.utils import get_column_letter, range_boundaries
 
+from etl import limits as work_limits
+from etl.limits import Limits
+from etl.workbook_guard import GUARD_TEXT, check_workbook, reason, reject_zip
+
 SAMPLE_BYTES = 64 * 1024  # detection never reads more than this
 HEADER_SCAN_ROWS = 15  # the header must be among the first 15 rows (after leading blank rows)
 _LOOKAHEAD = 10  # extra rows buffered so the last header candidate can see what follows it
@@ -35,10 +39,6 @@ _MAGIC = (  # files people upload by mistake
     (b"\xff\xd8\xff", ("ảnh JPEG", "a JPEG image")), (b"GIF8", ("ảnh GIF", "a GIF image")),
     (b"\x1f\x8b", ("tệp nén gzip", "a gzip archive")), (b"Rar!", ("tệp nén RAR", "a RAR archive")),
     (b"7z\xbc\xaf", ("tệp nén 7-Zip", "a 7-Zip archive")), (b"{\\rtf", ("tài liệu RTF", "an RTF document")))
-_ZIP_KINDS = (  # zip members that tell what a non-workbook zip is
-    ("xl/", ("tệp Excel bị hỏng", "a damaged Excel workbook")), ("word/", ("tài liệu Word", "a Word document")),
-    ("ppt/", ("bản trình chiếu PowerPoint", "a PowerPoint presentation")),
-    ("content.xml", ("tệp OpenDocument; hãy lưu lại dạng .xlsx", "an OpenDocument file; save it as .xlsx")))
 _HTML = ("trang HTML/XML (hệ thống web hay xuất dạng \".xls\"); hãy mở bằng Excel và lưu lại dạng .xlsx",
          "an HTML/XML page (web systems often export these as \".xls\"); open it in Excel and save it as .xlsx")
 _MARKUP = ("<!doctype html", "<html", "<table", "<?xml", "<head", "<meta")
@@ -46,6 +46,7 @@ _SAVE_VI, _SAVE_EN = "Hãy lưu lại dưới dạng CSV UTF-8.", "Save the file
 
 # Every user-facing text in both languages: key -> (Vietnamese, English) templates.
 _TEXT = {
+    **GUARD_TEXT,
     "open": ("Không mở được tệp: {err}.", "Cannot open the file: {err}."),
     "too_large": ("Tệp quá lớn: {size}, vượt giới hạn {limit}.", "File too large: {size}, over the limit of {limit}."),
     "empty": ("Tệp rỗng, không có dữ liệu.", "Empty file: there is no data."),
@@ -68,6 +69,21 @@ _TEXT = {
                 "Column {n} ({col}) has no header but holds data \"{value}\"."),
     "duplicate": ("Tiêu đề \"{value}\" bị trùng ở cột {n1} ({col1}) và cột {n} ({col}).",
                   "Duplicate header \"{value}\" in column {n1} ({col1}) and column {n} ({col})."),
+    # limits on the work a file makes (etl.limits; the workbook checks' own texts are in etl.workbook_guard)
+    "rows": ("{what} có hơn {limit} dòng, vượt giới hạn. Hãy chia thành nhiều tệp.",
+             "{what} has more than {limit} rows, over the limit. Split it into several files."),
+    "columns": ("Dòng có ô thứ {cells} (cột {last}), vượt giới hạn {limit} cột. Hãy xóa các ô thừa cuối dòng.",
+                "Row has a cell in position {cells} (column {last}), over the limit of {limit} columns. Delete the "
+                "stray cells at the end of the row."),
+    "cell": ("Ô dài {chars} ký tự, vượt giới hạn {limit} ký tự (mức tối đa của một ô Excel). Hãy rút ngắn nội dung "
+             "ô; có thể thiếu dấu ngoặc kép đóng.", "Cell of {chars} characters, over the limit of {limit} (the most "
+             "an Excel cell holds). Shorten it; perhaps a closing quote is missing."),
+    "number": ("Số có {digits} chữ số trước dấu thập phân, quá lớn để lưu (tối đa {limit}). Hãy sửa giá trị.",
+               "Number with {digits} digits before the decimal point, too large to store (at most {limit}). "
+               "Correct the value."),
+    "time": ("Đọc và kiểm tra tệp mất hơn {limit} giây, vượt giới hạn. Hãy chia thành nhiều tệp nhỏ hơn hoặc lưu "
+             "dạng CSV UTF-8.", "Reading and checking the file took more than {limit} s, over the limit. Split it "
+             "into smaller files or save it as CSV UTF-8."),
     # warnings
     "w_cp1258": ("Tệp không phải UTF-8 sau 64 KB đầu; đã đọc theo bảng mã Windows-1258",
                  "not UTF-8 after the first 64 KB; read as Windows-1258"),
@@ -168,13 +184,24 @@ def _clean(value: str) -> str:
 
 
 def read_table(path: str | Path, *, display_name: str | None = None, sheet: str | int | None = None,
-               expected_headers: Iterable[str] = (), max_bytes: int = 200 * 1024 * 1024) -> TableRead:
+               expected_headers: Iterable[str] = (), max_bytes: int | None = None,
+               limits: Limits | None = None, check_numbers: bool = True) -> TableRead:
     """Read a CSV/TSV (UTF-8, UTF-16, Windows-1258) or .xlsx file as text columns, or raise ReadProblem.
 
-    The kind is sniffed from the content, never the extension; `sheet` applies to .xlsx only.
+    The kind is sniffed from the content, never the extension; `sheet` applies to .xlsx only. `limits` (default:
+    those in force, see etl.limits) bound the work: unpacked size, rows, columns, cell length, seconds; `max_bytes`
+    overrides the file size limit. `check_numbers` refuses numbers too large to store (loaders that type cells in
+    DuckDB turn it off: there an over-long number is a value problem of its row).
     """
-    path = Path(path)
+    with work_limits.scope(limits):
+        return _read_table(Path(path), display_name, sheet, expected_headers, max_bytes, check_numbers)
+
+
+def _read_table(path: Path, display_name: str | None, sheet: str | int | None, expected_headers: Iterable[str],
+                max_bytes: int | None, check_numbers: bool) -> TableRead:
     name = display_name or path.name
+    limits = work_limits.active().limits
+    max_bytes = limits.max_file_bytes if max_bytes is None else max_bytes
     expected = [key for key in map(normalise_header, expected_headers) if key]
     try:
         size = path.stat().st_size
@@ -185,14 +212,9 @@ def read_table(path: str | Path, *, display_name: str | None = None, sheet: str 
     if size > max_bytes:
         _fail(name, "too_large", size=_mb(size), limit=_mb(max_bytes))
     if head.startswith(b"PK\x03\x04"):
-        return _read_xlsx(path, name, sheet, expected)
-    _reject_binary(head, name)
+        return _read_xlsx(path, name, sheet, expected, check_numbers)
     complete = size <= len(head)
-    encoding, text = _detect_encoding(head, complete, name)
-    if complete and not text.replace("\ufeff", "").strip():
-        _fail(name, "empty")
-    if text.lstrip("\ufeff \t\r\n").lower().startswith(_MARKUP):
-        _fail(name, "not_table", what=_HTML)
+    encoding, text = check_text_sample(head, complete, name)
     delimiter = _detect_delimiter(text, complete)
     # An all-ASCII sample proves nothing: the Vietnamese may start after 64 KB, in Windows-1258.
     attempts = [encoding, "cp1258"] if encoding == "utf-8" and head.isascii() else [encoding]
@@ -200,7 +222,7 @@ def read_table(path: str | Path, *, display_name: str | None = None, sheet: str 
         try:
             with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=attempt, newline="") as stream:
                 table = _assemble(_csv_rows(stream, delimiter, name), name, expected, grid=False,
-                                  encoding=attempt, delimiter=delimiter, sheet=None)
+                                  check_numbers=check_numbers, encoding=attempt, delimiter=delimiter, sheet=None)
         except UnicodeDecodeError:
             continue
         if attempt != encoding:
@@ -209,6 +231,18 @@ def read_table(path: str | Path, *, display_name: str | None = None, sheet: str 
             table.warnings.insert(0, en)
         return table
     _fail(name, "decode", enc=" / ".join(attempts), row=_bad_byte_line(path, encoding))
+
+
+def check_text_sample(head: bytes, complete: bool, name: str) -> tuple[str, str]:
+    """(encoding, text) of a text file's first 64 KB, or ReadProblem if the file is no text table at all
+    (binary, a document or image, empty, an HTML page, an unknown encoding)."""
+    _reject_binary(head, name)
+    encoding, text = _detect_encoding(head, complete, name)
+    if complete and not text.replace("\ufeff", "").strip():
+        _fail(name, "empty")
+    if text.lstrip("\ufeff \t\r\n").lower().startswith(_MARKUP):
+        _fail(name, "not_table", what=_HTML)
+    return encoding, text
 
 
 def _reject_binary(head: bytes, name: str) -> None:
@@ -256,14 +290,57 @@ def _detect_delimiter(text: str, complete: bool) -> str:
 
 
 def _csv_rows(stream: io.TextIOBase, delimiter: str, name: str) -> Iterator[Row]:
+    limits = work_limits.active().limits
     reader = csv.reader(stream, delimiter=delimiter, strict=True)  # an unclosed quote must not eat the file
     line = 1  # physical line where the current record starts (quoted fields may span lines)
     try:
         for cells in reader:
+            if len(cells) > limits.max_columns:
+                _fail(name, "columns", row=line, cells=f"{len(cells):,}", last=_letter(len(cells)),
+                      limit=f"{limits.max_columns:,}")
+            _check_cells(cells, name, line, limits)
             yield line, [_clean(c) for c in cells]
             line = reader.line_num + 1
     except csv.Error as exc:
+        if "field larger than field limit" in str(exc):  # the csv module's own cap, above ours
+            _fail(name, "cell", row=line, chars=f"> {csv.field_size_limit():,}", limit=f"{limits.max_cell_chars:,}")
         _fail(name, "csv", err=exc, row=line)
+
+
+def _letter(position: int) -> str:
+    """Spreadsheet letter of a 1-based column, or the number where Excel has no letter for it."""
+    return get_column_letter(position) if position <= 18_278 else f"#{position:,}"
+
+
+def _check_cells(cells, name: str, row: int, limits: Limits) -> None:
+    for i, value in enumerate(cells):
+        if isinstance(value, str) and len(value) > limits.max_cell_chars:
+            _fail(name, "cell", row=row, column=i, value=_shown(value), chars=f"{len(value):,}",
+                  limit=f"{limits.max_cell_chars:,}")
+
+
+def _shown(value: str, width: int = 60) -> str:
+    return value if len(value) <= width else value[:width] + "…"
+
+
+_NUMBERISH = re.compile(r"[+-]?[\d.,\s\u00a0]*\d[\d.,\s\u00a0]*%?")
+
+
+def integer_digits(text: str) -> int | None:
+    """Digits before the decimal point of a number as offices write it ('1.234.567,5' -> 7), else None.
+
+    One separator is read as the decimal point, a repeated one as thousands; with both, the last is decimal."""
+    if not _NUMBERISH.fullmatch(text):
+        return None
+    body = re.sub(r"[\s\u00a0%+-]", "", text)
+    marks = [c for c in body if c in ".,"]
+    if len(set(marks)) == 2:
+        whole = body[: body.rfind(marks[-1])]
+    elif len(marks) == 1:
+        whole = body[: body.find(marks[0])]
+    else:
+        whole = body
+    return len(re.sub(r"\D", "", whole).lstrip("0"))
 
 
 def _bad_byte_line(path: Path, encoding: str) -> int | None:
@@ -279,13 +356,16 @@ def _bad_byte_line(path: Path, encoding: str) -> int | None:
     return None
 
 
-def _read_xlsx(path: Path, name: str, sheet: str | int | None, expected: list[str]) -> TableRead:
+def _read_xlsx(path: Path, name: str, sheet: str | int | None, expected: list[str],
+               check_numbers: bool = True) -> TableRead:
+    check_workbook(path, name)  # sizes, compression, DTDs: before openpyxl parses anything
+    limits = work_limits.active().limits
     with ExitStack() as stack:
         fh = stack.enter_context(path.open("rb"))
         try:  # a file object skips openpyxl's extension check: content decides, not the name
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception:  # any failure: a zip that is not a workbook we can open
-            _reject_zip(path, name)
+            reject_zip(path, name)
         stack.callback(wb.close)
         names = wb.sheetnames
         if sheet is None or isinstance(sheet, int):
@@ -294,24 +374,32 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None, expected: list[st
             chosen = next((n for n in names if _clean(n).casefold() == _clean(sheet).casefold()), None)
         if chosen is None:
             _fail(name, "sheet", sheet=sheet, names=", ".join(f'"{n}"' for n in names), value=str(sheet))
-        ws = wb[chosen]
-        ws.reset_dimensions()  # exporters often write a wrong <dimension>, which would cut rows short
-        values = ws.iter_rows(min_row=1, values_only=True)
-        rows = ((i, [_cell_text(v) for v in cells]) for i, cells in enumerate(values, 1))
-        return _assemble(rows, name, expected, grid=True, merged=lambda: _merged_ranges(ws),
-                         encoding=None, delimiter=None, sheet=ws.title)
+        try:
+            ws = wb[chosen]
+            ws.reset_dimensions()  # exporters often write a wrong <dimension>, which would cut rows short
+            # one row past the limit is enough to refuse (openpyxl fills a gap up to it with empty rows)
+            values = ws.iter_rows(min_row=1, max_row=limits.max_rows + 1, values_only=True)
+            return _assemble(_xlsx_rows(values, name, limits), name, expected, grid=True,
+                             merged=lambda: _merged_ranges(ws), check_numbers=check_numbers,
+                             encoding=None, delimiter=None, sheet=ws.title)
+        except ReadProblem:
+            raise
+        except Exception as exc:  # openpyxl on a damaged part: XML errors, bad references, bad numbers...
+            _fail(name, "damaged", err=reason(exc))
 
 
-def _reject_zip(path: Path, name: str) -> NoReturn:
-    try:
-        with zipfile.ZipFile(path) as archive:
-            members = archive.namelist()
-    except (zipfile.BadZipFile, OSError):
-        members = []
-    for prefix, what in _ZIP_KINDS:
-        if any(m.startswith(prefix) for m in members):
-            _fail(name, "not_table", what=what)
-    _fail(name, "not_table", what=("tệp nén ZIP", "a ZIP archive"))
+def _xlsx_rows(values: Iterator[tuple], name: str, limits: Limits) -> Iterator[Row]:
+    for i, cells in enumerate(values, 1):
+        if i > limits.max_rows:
+            _fail(name, "rows", row=i, what=("Trang tính", "The sheet"), limit=f"{limits.max_rows:,}")
+        if len(cells) > limits.max_columns:
+            filled = _filled([c is not None and c != "" for c in cells])
+            if filled > limits.max_columns:
+                _fail(name, "columns", row=i, cells=f"{filled:,}", last=_letter(filled),
+                      limit=f"{limits.max_columns:,}")
+            cells = cells[: limits.max_columns]
+        _check_cells(cells, name, i, limits)
+        yield i, [_cell_text(v) for v in cells]
 
 
 def _cell_text(value: object) -> str:
@@ -384,8 +472,11 @@ def _two_row_names(top: list[str], bottom: list[str], header_row: int,
 
 
 def _assemble(rows: Iterator[Row], name: str, expected: list[str], *, grid: bool,
-              merged: Callable[[], list[tuple[int, int, int, int]]] | None = None, **detected) -> TableRead:
+              merged: Callable[[], list[tuple[int, int, int, int]]] | None = None, check_numbers: bool = True,
+              **detected) -> TableRead:
     """Find the header, check the shape and build the frame. `grid`: a spreadsheet, not CSV."""
+    scope = work_limits.active()
+    limits = scope.limits
     notes: list[tuple[str, str]] = []  # warnings as (Vietnamese, English)
     with closing(iter(rows)) as source:
         pending = dropwhile(lambda row: not any(row[1]), source)
@@ -414,7 +505,9 @@ def _assemble(rows: Iterator[Row], name: str, expected: list[str], *, grid: bool
         data: list[list[str | None]] = []
         source_rows: list[int] = []
         blanks = gap = 0
-        for row_no, cells in rest:
+        for count, (row_no, cells) in enumerate(rest, 1):
+            if count % 4096 == 0 and scope.expired():
+                _fail(name, "time", row=row_no, limit=f"{limits.seconds_per_file:g}")
             filled = _filled(cells)
             if not filled:
                 gap += 1  # counted only if data follows: trailing blank rows are silent
@@ -427,6 +520,10 @@ def _assemble(rows: Iterator[Row], name: str, expected: list[str], *, grid: bool
             if bad is not None:
                 _fail(name, "unnamed", row=row_no, column=bad, value=cells[bad])
             blanks, gap = blanks + gap, 0
+            if len(data) >= limits.max_rows:
+                _fail(name, "rows", row=row_no, what=("Bảng", "The table"), limit=f"{limits.max_rows:,}")
+            if check_numbers:
+                _check_numbers(cells, name, row_no, limits)
             data.append([v or None for v in cells[:width]] + [None] * (width - len(cells)))
             source_rows.append(row_no)
     if not data:
@@ -438,6 +535,16 @@ def _assemble(rows: Iterator[Row], name: str, expected: list[str], *, grid: bool
     frame = pd.DataFrame([[r[i] for i in keep] for r in data] if unnamed else data, columns=header, dtype="str")
     return TableRead(frame, header, header_row, source_rows, warnings=[en for _, en in notes],
                      warnings_vi=[vi for vi, _ in notes], **detected)
+
+
+def _check_numbers(cells: list[str], name: str, row: int, limits: Limits) -> None:
+    for i, value in enumerate(cells):
+        # cheap filter first: only long cells can hold an over-long number
+        if len(value) > limits.max_number_digits and value[0] in "+-0123456789":
+            digits = integer_digits(value)
+            if digits is not None and digits > limits.max_number_digits:
+                _fail(name, "number", row=row, column=i, value=_shown(value), digits=f"{digits:,}",
+                      limit=f"{limits.max_number_digits:,}")
 
 
 def _check_duplicates(names: list[str], name: str, header_row: int) -> None:

@@ -1,6 +1,7 @@
 """Parsing cell values as offices write them: decimal commas, dd/mm/yyyy dates, Vietnamese labels."""
 from __future__ import annotations
 
+import math
 import re
 from datetime import date, datetime
 
@@ -10,7 +11,8 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})-(\d{2})(?:[ T].*)?$")
 
 
 def parse_decimal(text: str | None) -> float | None:
-    """'86,98', '86.98', '+4.30' -> float; blank -> None; anything else raises ValueError."""
+    """'86,98', '86.98', '+4.30' -> float; blank -> None; anything else raises ValueError, also what is no finite
+    number: 'inf', 'nan', '1e400', or 400 digits (which float() would turn into inf)."""
     if text is None or str(text).strip() == "":
         return None
     text = str(text).strip().replace("\u00a0", "").replace(" ", "")
@@ -18,7 +20,10 @@ def parse_decimal(text: str | None) -> float | None:
         text = text[:-1]
     if not _DECIMAL.match(text):
         raise ValueError(f"not a number: {text!r}")
-    return float(text.replace(",", "."))
+    value = float(text.replace(",", "."))
+    if not math.isfinite(value):
+        raise ValueError(f"not a number: {text[:40]!r}{'…' if len(text) > 40 else ''}")
+    return value
 
 
 def parse_date(text: str | None) -> date | None:

@@ -7,6 +7,7 @@ from metrics.provenance import framework_bands, framework_fields, frameworks, in
 from ui.i18n import fmt_number, t
 from ui.state import filters, url_selectbox
 from ui.store import fetch
+from ui.text import md_escape
 
 lang = filters().lang
 vi = lang == "vi"
@@ -20,13 +21,13 @@ titles = sets.set_index("framework_id")["title_vi" if vi else "title_en"]
 chosen = url_selectbox(st, t("method.framework_pick", lang), sets["framework_id"].tolist(), titles.get, "framework")
 info = sets.set_index("framework_id").loc[chosen]
 last = "…" if pd.isna(info["last_year"]) else int(info["last_year"])
-st.caption(f"{info['decision']} · " + t("method.years", lang, first=int(info["first_year"]), last=last) + " · "
+st.caption(f"{md_escape(info['decision'])} · " + t("method.years", lang, first=int(info["first_year"]), last=last) + " · "
            + t("method.appraisal_survey", lang, a=fmt_number(info["appraisal_max"], lang, 1),
                s=fmt_number(info["survey_max"], lang, 1)))
 if info["points_illustrative"]:
     st.warning(t("method.illustrative", lang))
 if info["known_facts"]:
-    st.caption(info["known_facts"])
+    st.caption(md_escape(info["known_facts"]))
 fields = fetch(framework_fields, chosen).drop(columns=["name_en" if vi else "name_vi"])
 fields = fields.rename(columns={"name_vi": t("col.name", lang), "name_en": t("col.name", lang),
                                 **{c: t(f"col.{c}", lang) for c in ("field_code", "max_points", "appraisal_max",

@@ -8,6 +8,7 @@ from ui.auth import actor
 from ui.i18n import t
 from ui.state import filters
 from ui.store import db_path, fetch
+from ui.text import md_escape
 
 lang = filters().lang
 if not actor().can("manage_roles"):
@@ -27,6 +28,6 @@ with st.form("assign"):
             st.error(str(exc))
         else:
             st.cache_data.clear()
-            st.success(t("roles.assigned", lang, subject=subject.strip().lower(), role=t(f"role.{role}", lang)))
-st.caption(t("roles.file", lang, path=roles_file()))
+            st.success(t("roles.assigned", lang, subject=md_escape(subject.strip().lower()), role=t(f"role.{role}", lang)))
+st.caption(t("roles.file", lang, path=md_escape(roles_file())))
 st.json(configured_roles(), expanded=False)

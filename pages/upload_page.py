@@ -8,13 +8,15 @@ import streamlit as st
 from etl.access import AccessDenied
 from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file
 from etl.loaders import OptionError, SURVEY_KINDS
-from etl.problems import LoadRejected, report_csv, report_rows
+from etl.problems import LoadRejected, report_rows
 from etl.templates import template_csv, template_xlsx
 from metrics.provenance import batches
 from ui.auth import actor
+from ui.export import problems_csv
 from ui.i18n import t
 from ui.state import filters
 from ui.store import db_path, fetch
+from ui.text import md_escape
 
 def report_table(problems, lang: str) -> pd.DataFrame:
     """The problem report with headers in the reader's language."""
@@ -80,7 +82,7 @@ if submitted and uploaded is not None:
             result = load_file(db_path(), kind, path, display_name=uploaded.name, options=options, actor=actor(),
                                progress=lambda fraction, step: bar.progress(min(fraction, 1.0), text=step))
         except (OptionError, KindNotAvailable) as exc:
-            st.error(t("upload.usage", lang, error=str(exc)))
+            st.error(t("upload.usage", lang, error=md_escape(exc)))
             st.stop()
         except AccessDenied:
             st.error(t("auth.denied", lang))
@@ -89,13 +91,13 @@ if submitted and uploaded is not None:
             errors = [p for p in exc.problems if p.severity == "error"]
             st.error(t("upload.rejected", lang, n=len(errors)))
             st.dataframe(report_table(exc.problems, lang), hide_index=True, width="stretch")
-            st.download_button(t("upload.report", lang), report_csv(exc.problems, lang).encode("utf-8-sig"),
+            st.download_button(t("upload.report", lang), problems_csv(exc.problems, lang),
                                file_name="problems.csv", mime="text/csv")
             st.stop()
         finally:
             bar.empty()
     st.cache_data.clear()  # the store changed: every cached figure is stale
-    st.success(t("upload.loaded", lang, batch=result.batch_id, rows=result.rows, file=result.file_name))
+    st.success(t("upload.loaded", lang, batch=result.batch_id, rows=result.rows, file=md_escape(result.file_name)))
     if getattr(result, "rejected", 0):
         st.warning(t("upload.quarantined", lang, n=result.rejected))
     if getattr(result, "breakdown", None):

@@ -8,13 +8,22 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from etl.db import StoreError, open_for_reading, open_store
+from etl.db import StoreError, default_wait, open_for_reading, open_store
 from etl.paths import resolve_db_path
 from ui.i18n import t
+from ui.text import md_escape
+
+
+APP_WAIT_SECONDS = 5.0  # a page waits less than the command line (10 s) before saying the store is busy
 
 
 def db_path() -> Path:
     return resolve_db_path(None)
+
+
+def db_wait() -> float:
+    """Seconds a page waits for a database another process is writing: PAR_DB_WAIT, else 5."""
+    return default_wait(APP_WAIT_SECONDS)
 
 
 def _stamp(path: Path) -> tuple:
@@ -33,7 +42,7 @@ def _stamp(path: Path) -> tuple:
 def _cached_call(target: str, db: str, stamp: tuple, args: tuple, kwargs: tuple) -> Any:
     module_name, func_name = target.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    with open_store(Path(db), read_only=True, wait_seconds=5.0) as con:
+    with open_store(Path(db), read_only=True, wait_seconds=db_wait()) as con:
         return func(con, *args, **dict(kwargs))
 
 
@@ -61,7 +70,7 @@ def ensure_database(lang: str) -> None:
             if not path.exists():
                 _build_with_progress(path, lang)
     try:
-        with open_for_reading(path, wait_seconds=5.0):
+        with open_for_reading(path, wait_seconds=db_wait()):
             pass  # an older schema is upgraded here, by etl
     except StoreError as exc:
         stop_with_store_error(exc, lang)
@@ -87,8 +96,24 @@ def _may_build(path: Path) -> bool:
     return path.resolve() == DEFAULT_DB.resolve()
 
 
+# StoreError codes (etl.db) with a message of their own in ui/i18n.py, "store.<code>".
+STORE_ERROR_CODES = ("missing", "empty", "too_new", "busy", "old", "not_duckdb", "folder", "unreadable", "unwritable",
+                     "config", "write_failed", "unopenable")
+
+
+def store_error_text(exc: StoreError, lang: str) -> str:
+    """What the page says about a StoreError, in `lang`: the message of its code, with the path and, where the code
+    has one, DuckDB's or the system's own first line (technical, so as it is written), both shown as plain text
+    (ui.text.md_escape); an unknown code as etl says."""
+    if exc.code not in STORE_ERROR_CODES:
+        return md_escape(exc)
+    cause = exc.__cause__
+    detail = str(cause).strip().splitlines()[0] if cause is not None and str(cause).strip() else str(exc)
+    if exc.code == "unreadable" and isinstance(cause, OSError) and cause.strerror:
+        detail = cause.strerror
+    return t(f"store.{exc.code}", lang, path=md_escape(exc.path or db_path()), detail=md_escape(detail))
+
+
 def stop_with_store_error(exc: StoreError, lang: str) -> None:
-    key = {"missing": "store.missing", "empty": "store.empty", "too_new": "store.too_new",
-           "busy": "store.busy", "old": "store.old"}.get(exc.code)
-    st.error(t(key, lang, path=str(exc.path or db_path())) if key else str(exc))
+    st.error(store_error_text(exc, lang))
     st.stop()

@@ -11,7 +11,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from etl.codesystems import UnitResolver, system_for
+from etl.codesystems import UnitResolver, check_date_range, latest_date, system_for
 from etl.loaders import LoaderSpec
 from etl.loaders.par_common import CODE_COLUMN_ALIASES, UNIT_COLUMN_ALIASES
 from etl.names import name_key
@@ -105,15 +105,17 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
     if problems:
         return {}, problems
     units = Units(con)
+    last_year = latest_date().year  # a plan is issued in December for the year after, never years ahead
     rows, seen = [], {}
     for record in sheet.records():
         try:
             year = int(parse_decimal(record.get("year")) or 0)
         except ValueError:
             year = 0
-        if not 2000 <= year <= 2100:
-            problems.append(record.problem("year", record.get("year"), "year must be a year such as 2025",
-                                           "năm phải là một năm, ví dụ 2025"))
+        if not 2000 <= year <= last_year:
+            problems.append(record.problem("year", record.get("year"),
+                                           f"year must be a year from 2000 to {last_year}, such as 2025",
+                                           f"năm phải là một năm từ 2000 đến {last_year}, ví dụ 2025"))
             continue
         row = _ROW_BUILDERS[shape](record, year, problems)
         if row is None:
@@ -138,12 +140,22 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
 
 
 def _date(record: Record, column: str, problems: list) -> tuple[date | None, bool]:
+    """A date cell: blank, or a real date within EARLIEST_DATE .. 31 December of next year (a 1970 or 0001 date
+    is an empty or mistyped cell); anything else is a problem of the row, never a crash."""
     try:
-        return parse_date(record.get(column)), True
+        value = parse_date(record.get(column))
     except ValueError:
         problems.append(record.problem(column, record.get(column), "not a date; write dd/mm/yyyy or yyyy-mm-dd",
                                        "không phải ngày; ghi dd/mm/yyyy hoặc yyyy-mm-dd"))
         return None, False
+    if value is not None and check_date_range(value) is not None:
+        problems.append(record.problem(column, record.get(column),
+                                       f"{check_date_range(value, 'en')}: write the real date as dd/mm/yyyy or "
+                                       "yyyy-mm-dd",
+                                       f"{check_date_range(value, 'vi')}: ghi đúng ngày dạng dd/mm/yyyy hoặc "
+                                       "yyyy-mm-dd"))
+        return None, False
+    return value, True
 
 
 def _plan_row(record: Record, year: int, problems: list) -> dict | None:

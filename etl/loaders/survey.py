@@ -1,9 +1,15 @@
 """Survey files (`python -m etl load sipas|health|education FILE`): staged and checked inside DuckDB, then
 written all or nothing (or, with --keep-valid, the valid rows, the others quarantined with their reasons).
 
+Staging runs on etl.load's staging connection (an in-memory DuckDB with the store attached read-only), so
+reading, typing and checking a million rows never holds the store's write lock; the temp tables it leaves
+(`survey_stage`, `survey_rows`, `survey_problem`, the quarantine rows) are what the write, on the same connection
+once the store is attached for writing, only inserts.
+
 The steps, each in its own module: survey_instruments (the questionnaires), survey_spec (what the columns mean),
 survey_read (the file's layout, read by DuckDB), survey_rows (typed rows and answers, provinces resolved),
-survey_validate (row checks), survey_report (what is wrong, where) and survey_write (inserts under the batch).
+survey_validate (row checks), survey_report (what is wrong, where) and survey_write (the rows to write, and the
+inserts under the batch).
 """
 from __future__ import annotations
 
@@ -19,9 +25,11 @@ from etl.loaders.survey_instruments import InstrumentError, instruments_from_sto
 from etl.loaders.survey_read import Layout, ReadRejected, open_file
 from etl.loaders.survey_rows import YEAR_RANGE, RowContext, build_rows, stage
 from etl.loaders.survey_spec import KINDS, SURVEYS, match_headers
-from etl.loaders.survey_report import content_problems, header_problems, item_problems, report
+from etl.loaders.survey_report import (content_problems, header_problems, item_problems, partly_blank_problems,
+                                        report)
 from etl.loaders.survey_validate import RowChecks
-from etl.loaders.survey_write import breakdown, retire_replaced, write_quarantine, write_survey
+from etl.loaders.survey_write import (breakdown, prepare_quarantine, retire_replaced, write_quarantine,
+                                      write_survey)
 from etl.problems import LoadRejected, LoadResult, Problem
 from etl.readers import ReadProblem
 
@@ -97,7 +105,11 @@ def _expected_headers(survey: str, item_codes: list[str]) -> list[str]:
 def stage_survey(con: duckdb.DuckDBPyConnection, path: Path, name: str, options: dict, *, survey: str, sha256: str,
                  source: str, max_bytes: int, workdir: Path,
                  progress: Callable[[float, str], None] | None = None) -> StagedLoad:
-    """Stage, type and check the file; return how to write it, or raise LoadRejected with every problem."""
+    """Stage, type and check the file; return how to write it, or raise LoadRejected with every problem.
+
+    `con` is etl.load's staging connection: the store's tables read unqualified, attached read-only (nothing here
+    can write to it). The StagedLoad's `write(writer)` runs on the same connection once etl.load has attached the
+    store for writing, and reads the temp tables made here."""
     say = progress or (lambda _f, _s: None)
     kind = KINDS[survey]
     replace = options.get("replace_batch")
@@ -139,8 +151,10 @@ def stage_survey(con: duckdb.DuckDBPyConnection, path: Path, name: str, options:
     rejected, valid = checks.outcome()
     if rejected:
         found = report(con, layout, match)
-        if not options.get("keep_valid") or valid == 0:
-            raise LoadRejected(layout.warnings + problems + found)
+        # a column filled on some rows only is the whole file's problem: no subset of its rows is right to load
+        whole = partly_blank_problems(layout, match, checks.partly_blank)
+        if whole or not options.get("keep_valid") or valid == 0:
+            raise LoadRejected(layout.warnings + problems + whole + found)
         # kept rows load; the report stays with the result as warnings, the rows in survey_quarantine
         problems += [Problem(p.file, p.row, p.column, p.value, p.message_en, p.message_vi, "warning") for p in found]
     return _prepared(con, layout, ctx, layout.warnings + problems, rejected, valid, source=source, replace=replace,
@@ -158,25 +172,28 @@ def _errors(problems: list[Problem]) -> bool:
 
 def _prepared(con: duckdb.DuckDBPyConnection, layout: Layout, ctx: RowContext, problems: list[Problem],
               rejected: int, valid: int, *, source: str, replace: int | None, say) -> StagedLoad:
+    """Everything the write needs, made while staging; the write itself only inserts."""
     survey = ctx.kind.survey
     years = ", ".join(str(r[0]) for r in con.execute(
         "SELECT DISTINCT row_year FROM survey_rows WHERE row_year IS NOT NULL ORDER BY 1").fetchall())
     note = f"{survey} {years}: {valid} respondents" + (f", {rejected} rows quarantined" if rejected else "")
+    if rejected:
+        prepare_quarantine(con, layout)
+    by_place = breakdown(con, ctx, refused=rejected > 0)
 
     def write(writer) -> None:
         say(0.6, "writing")
         if replace is not None:
-            retire_replaced(con, writer, replace)
-        write_survey(con, writer, ctx, source=source, replaced=replace, refused=rejected > 0)
+            retire_replaced(writer, replace)
+        write_survey(writer, ctx, source=source, replaced=replace, refused=rejected > 0)
         if rejected:
-            write_quarantine(con, writer, layout, survey)
+            write_quarantine(writer, survey)
         say(1.0, "done")
 
     def finish(writer) -> SurveyLoadResult:
         warnings = [p for p in problems if p.severity == "warning"]
         return SurveyLoadResult(writer.batch_id, survey, writer.rows, layout.file_name, warnings,
-                                writer.replaced_batch_id, rejected=rejected,
-                                breakdown=breakdown(con, ctx, writer.batch_id),
+                                writer.replaced_batch_id, rejected=rejected, breakdown=by_place,
                                 breakdown_of=ctx.kind.facility_type or "province")
 
     return StagedLoad(write, finish, note)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import threading
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,8 +25,11 @@ from typing import Callable, Iterator
 import duckdb
 import pandas as pd
 
+from etl import limits as work_limits
 from etl.problems import Problem
-from etl.readers import ReadProblem, read_table
+from etl.readers import HEADER_SCAN_ROWS, ReadProblem, check_text_sample, read_table
+from etl.readers import _bad_byte_line, _detect_delimiter  # the shared reader's rules, not re-invented here
+from etl.workbook_guard import check_workbook
 
 SAMPLE_BYTES = 64 * 1024
 SLACK = 32  # cells a row may have beyond the header and still be read (and reported as ragged)
@@ -33,6 +37,7 @@ CHUNK = 1 << 20
 _REJECTS, _SCANS = "survey_csv_rejects", "survey_csv_scans"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAX_BLANKED = 40  # broken rows in the sample set aside while finding the header
+PREPARED = "utf8.csv"  # the UTF-8 copy `prescan` leaves in the work folder, with its encoding beside it
 
 Progress = Callable[[float, str], None]
 
@@ -45,6 +50,20 @@ _TEXT = {
     "w_cp1258": ("Tệp không phải UTF-8 sau 64 KB đầu; đã đọc theo bảng mã Windows-1258",
                  "not UTF-8 after the first 64 KB; read as Windows-1258"),
     "w_titles": ("Bỏ qua dòng tiêu đề phía trên bảng: dòng {span}", "title row(s) {span} skipped"),
+    "line": ("Dòng dài hơn {limit} ký tự, vượt giới hạn. Kiểm tra dấu xuống dòng và dấu ngoặc kép; hãy lưu lại "
+             "dưới dạng CSV UTF-8.", "Line longer than {limit} characters, over the limit. Check the line breaks "
+             "and quotes; save the file again as CSV UTF-8."),
+    "columns": ("Dòng có {cells} ô, vượt giới hạn {limit} cột. Hãy xóa các ô thừa cuối dòng.",
+                "Row has {cells} cells, over the limit of {limit} columns. Delete the stray cells at the end of "
+                "the row."),
+    "cell": ("Ô dài {chars} ký tự, vượt giới hạn {limit} ký tự (mức tối đa của một ô Excel). Hãy rút ngắn nội dung "
+             "ô; có thể thiếu dấu ngoặc kép đóng.", "Cell of {chars} characters, over the limit of {limit} (the most "
+             "an Excel cell holds). Shorten it; perhaps a closing quote is missing."),
+    "rows": ("Tệp có hơn {limit} dòng, vượt giới hạn. Hãy chia thành nhiều tệp.",
+             "The file has more than {limit} rows, over the limit. Split it into several files."),
+    "time": ("Đọc và kiểm tra tệp mất hơn {limit} giây, vượt giới hạn. Hãy chia thành nhiều tệp nhỏ hơn.",
+             "Reading and checking the file took more than {limit} s, over the limit. Split it into smaller "
+             "files."),
 }
 
 
@@ -131,7 +150,7 @@ def open_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, workdir: Pa
     if head.startswith(b"PK\x03\x04"):
         say(0.05, "reading")
         table = read_table(path, display_name=name, sheet=sheet, expected_headers=expected_headers,
-                           max_bytes=max_bytes)
+                           max_bytes=max_bytes, check_numbers=False)
         return _workbook_layout(con, table, name, path, workdir)
     sample = head if size <= len(head) else _cut_at_line(head)
     say(0.02, "detecting")
@@ -141,9 +160,115 @@ def open_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, workdir: Pa
     if table.header_row > 1:
         span = f"1-{table.header_row - 1}" if table.header_row > 2 else "1"
         layout.warnings.append(_problem(name, "w_titles", severity="warning", span=span))
-    if encoding in ("utf-16", "cp1258"):
-        layout.text_path = _transcode(path, workdir / "utf8.csv", encoding, name, size, say)
+    prepared = _prepared(workdir)
+    if prepared is not None:  # prescan read the whole file before the write lock and transcoded it then
+        found, layout.text_path = prepared
+        if found == "cp1258" and encoding != "cp1258":
+            layout.warnings.append(_problem(name, "w_cp1258", severity="warning"))
+        layout.encoding = found
+    elif encoding in ("utf-16", "cp1258"):
+        layout.text_path = _transcode(path, workdir / PREPARED, encoding, name, size, say)
     return layout
+
+
+def prescan(path: Path, name: str, workdir: Path, *, max_bytes: int) -> None:
+    """Check the file against the limits in force (etl.limits) before the database is opened for writing, and
+    leave a UTF-8 copy in `workdir` when DuckDB cannot read it as it is; raise ReadRejected / ReadProblem.
+
+    A workbook: its zip directory and parts (etl.workbook_guard.check_workbook). A text file: one streaming pass that
+    splits records as Python's csv module does (quoted cells may span lines), each line read with a length cap so
+    a file of one enormous line never sits in memory, refusing a line, a row's cell count, a cell or the number of
+    rows over its limit. UTF-16 and Windows-1258 (also when it starts after a UTF-8-looking sample) are written out
+    as UTF-8, NFC, in the same pass; open_file then uses that copy.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadRejected([_problem(name, "too_large", size=_mb(size), limit=_mb(max_bytes))])
+    with path.open("rb") as fh:
+        head = fh.read(SAMPLE_BYTES)
+    if head.startswith(b"PK\x03\x04"):
+        check_workbook(path, name)
+        return
+    check_text_sample(head, size <= len(head), name)  # not text at all: the reader's own reasons
+    sample = head if size <= len(head) else _cut_at_line(head)
+    encoding = _encoding_of(sample)
+    delimiter = _detect_delimiter(sample.decode(encoding, errors="replace"), size <= len(head))
+    target = workdir / PREPARED
+    if encoding == "utf-8":
+        try:
+            _scan(path, name, "utf-8", delimiter, None)
+            return
+        except UnicodeDecodeError:
+            encoding = "cp1258"  # read_table's rule: UTF-8 that stops being UTF-8 is Windows-1258
+    try:
+        _scan(path, name, encoding, delimiter, target if encoding in ("utf-16", "cp1258") else None)
+    except UnicodeDecodeError:
+        target.unlink(missing_ok=True)
+        raise ReadRejected([_problem(name, "decode", row=_bad_byte_line(path, encoding), enc=encoding)]) from None
+    if encoding in ("utf-16", "cp1258"):
+        (workdir / (PREPARED + ".encoding")).write_text(encoding, "ascii")
+
+
+def _scan(path: Path, name: str, encoding: str, delimiter: str, target: Path | None) -> None:
+    scope = work_limits.active()
+    limits = scope.limits
+    line_no = [0]
+
+    def fail(key: str, row: int | None, **args) -> None:
+        raise ReadRejected([_problem(name, key, row=row, **args)])
+
+    def lines(fh, out) -> Iterator[str]:
+        while True:
+            line = fh.readline(limits.max_line_chars + 1)
+            if not line:
+                return
+            if len(line) > limits.max_line_chars:
+                fail("line", line_no[0] + 1, limit=f"{limits.max_line_chars:,}")
+            line_no[0] += 1
+            if out is not None:
+                out.write(unicodedata.normalize("NFC", line))
+            yield line
+
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding=encoding, newline="") as fh, \
+            (target.open("w", encoding="utf-8", newline="") if target else _NoFile()) as out:
+        source = lines(fh, out if target else None)
+        reader = csv.reader(source, delimiter=delimiter)
+        records, start = 0, 1
+        try:
+            for cells in reader:
+                records += 1
+                if len(cells) > limits.max_columns:
+                    fail("columns", start, cells=f"{len(cells):,}", limit=f"{limits.max_columns:,}")
+                longest = max(map(len, cells), default=0)
+                if longest > limits.max_cell_chars:
+                    fail("cell", start, chars=f"{longest:,}", limit=f"{limits.max_cell_chars:,}")
+                if records > limits.max_rows + HEADER_SCAN_ROWS:
+                    fail("rows", start, limit=f"{limits.max_rows:,}")
+                if records % 4096 == 0 and scope.expired():
+                    fail("time", start, limit=f"{limits.seconds_per_file:g}")
+                start = line_no[0] + 1
+        except csv.Error as exc:
+            if "field larger than field limit" in str(exc):
+                fail("cell", start, chars=f"> {csv.field_size_limit():,}", limit=f"{limits.max_cell_chars:,}")
+            for _ in source:  # a row csv cannot split is DuckDB's to report; the lines are still checked
+                if line_no[0] % 65536 == 0 and scope.expired():
+                    fail("time", line_no[0], limit=f"{limits.seconds_per_file:g}")
+
+
+class _NoFile:
+    def __enter__(self):
+        return None
+
+    def __exit__(self, *exc) -> None:
+        return None
+
+
+def _prepared(workdir: Path) -> tuple[str, Path] | None:
+    """(encoding, UTF-8 copy) that prescan left in `workdir`, if any."""
+    marker = workdir / (PREPARED + ".encoding")
+    if marker.is_file() and (workdir / PREPARED).is_file():
+        return marker.read_text("ascii").strip(), workdir / PREPARED
+    return None
 
 
 def read_into(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, projection: str,
@@ -192,8 +317,10 @@ def _run(con: duckdb.DuckDBPyConnection, layout: Layout, sql: str, params: list 
             con.execute(f"DROP TABLE IF EXISTS {name}")
         try:
             # parameters in the order they appear: the projection's, then the source's
-            con.execute(sql.replace("{source}", source), list(params or []) + source_params)
+            _within_time(con, layout.file_name, sql.replace("{source}", source), list(params or []) + source_params)
             break
+        except ReadRejected:
+            raise
         except duckdb.Error as exc:
             # DuckDB's parallel reader cannot pad short rows when quoted cells span lines: read serially.
             if not layout.parallel or "null_padding" not in str(exc):
@@ -205,6 +332,24 @@ def _run(con: duckdb.DuckDBPyConnection, layout: Layout, sql: str, params: list 
     for name in (_REJECTS, _SCANS):
         con.execute(f"DROP TABLE IF EXISTS {name}")
     return rows
+
+
+def _within_time(con: duckdb.DuckDBPyConnection, name: str, sql: str, params: list) -> None:
+    """Run `sql`, interrupted when the file's time limit (etl.limits) runs out."""
+    scope = work_limits.active()
+    remaining = scope.remaining()
+    refused = ReadRejected([_problem(name, "time", limit=f"{scope.limits.seconds_per_file:g}")])
+    if remaining <= 0:
+        raise refused
+    timer = threading.Timer(remaining, con.interrupt)
+    timer.daemon = True
+    timer.start()
+    try:
+        con.execute(sql, params)
+    except duckdb.InterruptException:
+        raise refused from None
+    finally:
+        timer.cancel()
 
 
 def _cut_at_line(head: bytes) -> bytes:
@@ -248,7 +393,7 @@ def _detect(sample: bytes, name: str, expected: list[str], workdir: Path):
     path = workdir / "sample.bin"
     path.write_bytes(sample)
     try:
-        table = read_table(path, display_name=name, expected_headers=expected)
+        table = read_table(path, display_name=name, expected_headers=expected, check_numbers=False)
         return table, _encoding_of(sample) if table.encoding is None else table.encoding
     except ReadProblem as first:
         if first.row is None:
@@ -267,7 +412,7 @@ def _detect(sample: bytes, name: str, expected: list[str], workdir: Path):
             lines[problem.row - 1] = "\n"
             path.write_bytes("".join(lines).encode("utf-8"))
             try:
-                table = read_table(path, display_name=name, expected_headers=expected)
+                table = read_table(path, display_name=name, expected_headers=expected, check_numbers=False)
             except ReadProblem as again:
                 problem = again
                 continue
@@ -362,15 +507,18 @@ def _record_lines(source: Path, delimiter: str, header_row: int, skipped: set[in
     with source.open(encoding="utf-8-sig", errors="replace", newline="") as fh:
         reader = csv.reader(fh, delimiter=delimiter)
         line, rec = 1, 0
-        for cells in reader:
-            start, line = line, reader.line_num + 1
-            if start <= header_row or not cells or start in skipped:
-                continue
-            rec += 1
-            if rec in wanted:
-                found[rec] = start
-                if rec >= last:
-                    break
+        try:
+            for cells in reader:
+                start, line = line, reader.line_num + 1
+                if start <= header_row or not cells or start in skipped:
+                    continue
+                rec += 1
+                if rec in wanted:
+                    found[rec] = start
+                    if rec >= last:
+                        break
+        except csv.Error:  # a cell over csv's own limit (prescan refuses those): rows after it go unnamed
+            pass
     return found
 
 

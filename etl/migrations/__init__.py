@@ -62,7 +62,7 @@ def check_readable(con: duckdb.DuckDBPyConnection, path: Path | None = None) -> 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     """Apply every migration newer than the database, each in its own transaction. Returns those applied."""
-    from etl.db import StoreError
+    from etl.db import StoreError, transaction
 
     con.execute(
         "CREATE TABLE IF NOT EXISTS schema_version "
@@ -78,16 +78,11 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
     for number, description, sql in available():
         if number in done:
             continue
-        con.execute("BEGIN TRANSACTION")
-        try:
+        with transaction(con):
             con.execute(sql)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
                 [number, description, datetime.now(timezone.utc).replace(tzinfo=None)],
             )
-            con.execute("COMMIT")
-        except Exception:
-            con.execute("ROLLBACK")
-            raise
         applied.append(number)
     return applied

@@ -110,8 +110,22 @@ CORPUS = {
                                             "row 4, column respondent_id [R0001]: respondent_id appears more than "
                                             "once in this file for 2024 (also row 2)"),
     "unparseable date": (_set(1, "survey_date", "31/02/2024"), "row 3, column survey_date [31/02/2024]: not a date"),
+    "a survey dated 1970 (an empty Excel date)": (_set(1, "survey_date", "01/01/1970"),
+                                                  "row 3, column survey_date [01/01/1970]: the survey date is "
+                                                  "outside the accepted range 01/01/2000 to"),
+    "a survey dated year 1": (_set(2, "survey_date", "0001-01-01"),
+                              "row 4, column survey_date [0001-01-01]: the survey date is outside the accepted "
+                              "range 01/01/2000 to"),
+    "a survey dated far ahead": (_set(0, "survey_date", "01/01/2099"),
+                                 "row 2, column survey_date [01/01/2099]: the survey date is outside the accepted "
+                                 "range"),
     "non-positive weight": (_set(1, "weight", "0"), "row 3, column weight [0]: the weight must be a number greater "
                                                     "than 0"),
+    "negative weight": (_set(3, "weight", "-1,5"), "row 5, column weight [-1,5]: the weight must be a number "
+                                                   "greater than 0"),
+    "weights blank on some rows": (_set(1, "weight", ""), "row 3, column weight: the weight is blank here but "
+                                                          "filled on 3 other row(s): fill in every row's weight, or "
+                                                          "leave the weight column blank on every row"),
     "unknown channel": (_set(1, "channel", "fax"), "row 3, column channel [fax]: not an accepted value; use one of: "
                                                    "in_person, online, post"),
     "row without answers": (_with(lambda rows: rows[1].update({c: "" for c in SIPAS_ITEMS})),

@@ -81,7 +81,7 @@ def test_writes_need_the_right_role_and_are_audited(demo_db, tmp_path):
         with pytest.raises(AccessDenied):
             remove_batch(con, mine.batch_id, bob)          # another analyst's batch
         remove_batch(con, mine.batch_id, alice)            # her own
-        theirs = load_file(demo_db, "projects", projects_file(tmp_path, "b.csv", 5), actor=bob)
+    theirs = load_file(demo_db, "projects", projects_file(tmp_path, "b.csv", 5), actor=bob)
     with open_store(demo_db, read_only=False) as con:
         remove_batch(con, theirs.batch_id, admin)          # an admin removes any
         audit = con.execute("SELECT user_name, action, batch_id FROM audit WHERE action IN ('load', 'remove') "
