@@ -7,6 +7,7 @@ needs a shell on the server, which is already full access to the database file.
 from __future__ import annotations
 
 import os
+import re
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
@@ -72,18 +73,26 @@ def roles_file() -> Path:
     return Path(os.environ.get("PAR_ROLES_FILE") or PROJECT_ROOT / ".streamlit" / "roles.yaml")
 
 
+_UNIT_KEY = re.compile(r"^[a-z0-9-]+:[A-Za-z0-9-]+$")
+
+
 def configured_roles(path: Path | None = None) -> dict:
-    """{'default_role': ..., 'users': {email: role}, 'domains': {domain: role}} from the roles file."""
+    """{'default_role': ..., 'users': {email: role}, 'domains': {domain: role}, 'units': {email: SYSTEM:CODE}}
+    from the roles file; `units` names a user's own province or ministry (the profile opens on it)."""
     path = path or roles_file()
     if not path.exists():
-        return {"default_role": "viewer", "users": {}, "domains": {}}
+        return {"default_role": "viewer", "users": {}, "domains": {}, "units": {}}
     doc = yaml.safe_load(path.read_text("utf-8")) or {}
     mapping = {"default_role": doc.get("default_role", "viewer"),
                "users": {str(k).lower(): v for k, v in (doc.get("users") or {}).items()},
-               "domains": {str(k).lower().lstrip("@"): v for k, v in (doc.get("domains") or {}).items()}}
+               "domains": {str(k).lower().lstrip("@"): v for k, v in (doc.get("domains") or {}).items()},
+               "units": {str(k).strip().lower(): str(v).strip() for k, v in (doc.get("units") or {}).items()}}
     for role in [mapping["default_role"], *mapping["users"].values(), *mapping["domains"].values()]:
         if role not in ROLES:
             raise ValueError(f"{path}: unknown role {role!r}; use one of {', '.join(ROLES)}")
+    for email, unit in mapping["units"].items():
+        if not _UNIT_KEY.match(unit):
+            raise ValueError(f"{path}: unit {unit!r} of {email} is not SYSTEM:CODE (e.g. vn34:22)")
     return mapping
 
 

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 import duckdb
 
-from etl.names import name_key
+from etl.names import did_you_mean, name_key, nearest
 
 PROVINCE_SWITCH = date(2025, 7, 1)   # Resolution 202/2025/QH15: 63 provinces become 34
 MINISTRY_SWITCH = date(2025, 3, 1)   # Resolution 176/2025/QH15: the restructured Government
@@ -143,9 +143,10 @@ class UnitResolver:
         rows = con.execute(
             "SELECT code_system, code, name, name_key, valid_from, valid_to FROM unit_name"
         ).fetchall()
-        self._codes = {
-            code for (code,) in con.execute("SELECT code FROM unit WHERE code_system = ?", [code_system]).fetchall()
-        }
+        self._display = dict(con.execute("SELECT code, name_vi FROM unit WHERE code_system = ?",
+                                         [code_system]).fetchall())
+        self._codes = set(self._display)
+        self._suggestions: dict[date, dict[str, str]] = {}  # shared by shallow copies (one per date)
         self._names: dict[str, list[tuple]] = {}
         for row in rows:
             self._names.setdefault(row[3], []).append(row)
@@ -186,8 +187,20 @@ class UnitResolver:
                               f"(in force on {self.on_date.isoformat()})",
                               f"'{text}' là đơn vị thuộc {', '.join(other)}, không thuộc {self.code_system} "
                               f"(hệ mã áp dụng ngày {self.on_date.isoformat()})")
-        return Resolution(None, None, f"unknown unit '{text}' in {self.code_system}",
-                          f"không tìm thấy đơn vị '{text}' trong hệ mã {self.code_system}")
+        hint_en, hint_vi = did_you_mean(nearest(text, self._valid_names()))
+        return Resolution(None, None, f"unknown unit '{text}' in {self.code_system}{hint_en}",
+                          f"không tìm thấy đơn vị '{text}' trong hệ mã {self.code_system}{hint_vi}")
+
+    def _valid_names(self) -> dict[str, str]:
+        """name_key -> official name of every name valid in this system on this date: what a near-miss is
+        compared with (built once per date, only when a name is not found)."""
+        if self.on_date not in self._suggestions:
+            self._suggestions[self.on_date] = {
+                key: self._display.get(rows[0][1], rows[0][2])
+                for key, rows in ((k, [r for r in found if r[0] == self.code_system
+                                       and _valid(r[4], r[5], self.on_date)]) for k, found in self._names.items())
+                if rows}
+        return self._suggestions[self.on_date]
 
 
 def _valid(valid_from: date | None, valid_to: date | None, on: date) -> bool:

@@ -178,8 +178,18 @@ def _validate_table(con: duckdb.DuckDBPyConnection, spec, table, name: str, opti
     """The header rule, the same-file check and the kind's own validation (lookups only: `con` may be read-only);
     the frames to insert and every problem, or LoadRejected."""
     sheet = Sheet(table, name, spec.columns, spec.dynamic(con, options) if spec.dynamic else None)
-    if any(p.severity == "error" for p in sheet.problems):
-        raise LoadRejected(sheet.problems)
+    header_errors = [p for p in sheet.problems if p.severity == "error"]
+    if header_errors:
+        # Report every problem in one pass: check what can still be checked despite the header, but do not
+        # repeat a missing column's problem on every row. A loader that cannot go on without the column
+        # (it returns early or fails) leaves the header problems alone.
+        try:
+            _, row_problems = spec.validate(con, sheet, options)
+        except (KeyError, ValueError, TypeError, IndexError):
+            row_problems = []
+        broken = {p.column for p in header_errors}
+        raise LoadRejected(sheet.problems + [p for p in row_problems
+                                             if p.column not in broken and p.row != sheet.table.header_row])
     same = first_row(con, "SELECT batch_id FROM batch WHERE kind = ? AND sha256 = ? AND status = 'current'",
                      [spec.kind, digest])
     if same:

@@ -29,3 +29,26 @@ def name_key(name: str) -> str:
             text = text[len(prefix):]
             break
     return text
+
+
+def nearest(written: str, candidates: dict[str, str], cutoff: float = 0.75) -> str | None:
+    """The display name of the candidate closest to `written`, or None when none is close enough.
+
+    `candidates` maps a matching key (name_key, or a normalised header) to what to show; `written` is compared
+    by its name_key, so 'Quang Nihn' finds 'quang ninh' -> 'Quảng Ninh'. Callers ask once per distinct bad value,
+    not per row: difflib compares against every candidate.
+    """
+    import difflib  # only a refused value pays for it
+
+    key = name_key(written)
+    if not key or not candidates:
+        return None
+    found = difflib.get_close_matches(key, list(candidates), n=1, cutoff=cutoff)
+    return candidates[found[0]] if found else None
+
+
+def did_you_mean(suggestion: str | None) -> tuple[str, str]:
+    """The suffix of a message naming a suggestion, in (English, Vietnamese); empty strings for none."""
+    if not suggestion:
+        return "", ""
+    return f'; did you mean "{suggestion}"?', f'; có phải "{suggestion}"?'

@@ -6,6 +6,7 @@ from typing import Callable, Iterator
 
 import pandas as pd
 
+from etl.names import name_key, nearest
 from etl.problems import Problem
 from etl.readers import TableRead, normalise_header
 
@@ -93,16 +94,26 @@ class Sheet:
                 self.mapping[canonical] = header
             else:
                 ignored.append(str(header))
+        # an unused header that nearly spells a column the file lacks ('Tinh thanhh' -> unit): said on both sides
+        candidates = {name_key(spelling): spec.name for spec in columns if spec.name not in self.mapping
+                      for spelling in (spec.name, *spec.aliases)}
+        self.suggestions = {h: found for h in ignored if (found := nearest(h, candidates))}
         for spec in columns:
             if spec.required and spec.name not in self.mapping:
+                alike = [h for h, name in self.suggestions.items() if name == spec.name]
+                hint_en = f'; is it the column "{alike[0]}"? Rename it' if alike else ""
+                hint_vi = f'; có phải là cột "{alike[0]}"? Hãy đổi tên cột' if alike else ""
                 self.problems.append(Problem(
                     file_name, table.header_row, spec.name, None,
-                    f"required column '{spec.name}' is missing (accepted headers: {', '.join(spec.aliases)})",
-                    f"thiếu cột bắt buộc '{spec.name}' (tên cột được chấp nhận: {', '.join(spec.aliases)})"))
+                    f"required column '{spec.name}' is missing (accepted headers: {', '.join(spec.aliases)}){hint_en}",
+                    f"thiếu cột bắt buộc '{spec.name}' (tên cột được chấp nhận: {', '.join(spec.aliases)}){hint_vi}"))
         if ignored:
+            named_en = [f'{h} (did you mean "{self.suggestions[h]}"?)' if h in self.suggestions else h for h in ignored]
+            named_vi = [f'{h} (có phải "{self.suggestions[h]}"?)' if h in self.suggestions else h for h in ignored]
             self.problems.append(Problem(
                 file_name, table.header_row, None, ", ".join(ignored),
-                f"columns not used: {', '.join(ignored)}", f"các cột không dùng đến: {', '.join(ignored)}", "warning"))
+                f"columns not used: {', '.join(named_en)}", f"các cột không dùng đến: {', '.join(named_vi)}",
+                "warning"))
 
     def header_of(self, column: str) -> str:
         return self.mapping.get(column, column)

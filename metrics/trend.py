@@ -163,6 +163,9 @@ def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, me
             frame["value"] = _ranks(frame, values, year_system, system, whole, covered, total)
             frame.loc[frame["value"].isna() & frame["note"].isna() & frame["source"].notna(), "note"] = (
                 f"rank not published: {covered} of {total} units have a value")
+            if not whole:
+                # A stated rank is a rank among that year's whole field, which may be another code system's.
+                frame.loc[frame["value"].notna(), "note"] = f"rank as the release states it, among {total} ({year_system})"
         rows.append(frame)
     out = pd.concat(rows, ignore_index=True) if rows else pd.DataFrame(columns=TREND_COLUMNS + ["se", "df"])
     for column in ("se", "df"):

@@ -9,6 +9,7 @@ from ui.export import csv_bytes, xlsx_bytes
 from ui.figures import compliance_heatmap
 from ui.i18n import t
 from ui.provenance import mark_sources, source_label
+from ui.tables import show_table
 from ui.state import filters
 from ui.store import fetch
 
@@ -54,12 +55,16 @@ def shown(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 if not late.empty:
-    st.dataframe(shown(late), hide_index=True, width="stretch")
+    show_table(st, shown(late), lang)
 st.subheader(t("compliance.heatmap", lang))
-st.plotly_chart(compliance_heatmap(table, ["plan", *PERIODS], lang), width="stretch", config={"displaylogo": False})
+# The heatmap draws the same rows as the tables (one per system:code), so a status read in one is the status
+# drawn in the other, and 2025's old and new units that share a name stay apart.
+st.plotly_chart(compliance_heatmap(table, ["plan", *PERIODS], lang,
+                                   title=t("fig.compliance", lang, date=f"{as_of:%d/%m/%Y}")),
+                width="stretch", config={"displaylogo": False})
 everything = shown(table)
 with st.expander(t("rankings.table", lang)):
-    st.dataframe(everything, hide_index=True, width="stretch")
+    show_table(st, everything, lang)
 a, b, _ = st.columns([1, 1, 4])
 a.download_button(t("common.download_csv", lang), csv_bytes(everything), file_name=f"ke-hoach-{int(year)}.csv",
                   mime="text/csv")

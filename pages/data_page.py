@@ -7,6 +7,7 @@ from etl.db import open_store
 from etl.paths import DATA_DIR
 from metrics.provenance import batches
 from ui.export import csv_bytes
+from ui.format import display_frame
 from ui.i18n import t
 from ui.provenance import source_label
 from ui.state import filters
@@ -22,7 +23,7 @@ frame = fetch(batches, include)
 shown = frame.assign(source=frame["source"].map(lambda s: source_label(s, lang)),
                      status=frame["status"].map(lambda s: t(f"status.{s}", lang)))
 shown = shown.rename(columns={c: t(f"col.{c}", lang) for c in shown.columns})
-st.dataframe(shown, hide_index=True, width="stretch",
+st.dataframe(display_frame(shown, lang), hide_index=True, width="stretch",
              column_config={t("col.sha256", lang): st.column_config.TextColumn(width="small")})
 st.download_button(t("data.download", lang), csv_bytes(frame), file_name="batches.csv", mime="text/csv")
 
@@ -50,8 +51,15 @@ if who.can("remove_own"):
 
 # Our own shipped files (never user input), rendered as Markdown without their top-level title.
 st.subheader(t("data.sources", lang))
-with st.expander("data/reference/SOURCES.md", expanded=False):
-    sources = (DATA_DIR / "reference" / "SOURCES.md").read_text("utf-8")
-    st.markdown("\n".join(line for line in sources.splitlines() if not line.startswith("# ")))
+sources = (DATA_DIR / "reference" / "SOURCES.md").read_text("utf-8")
+if lang == "vi":
+    # SOURCES.md is kept in English only (it quotes the English pages it cites): offered as a file, not shown.
+    st.caption(t("data.sources_file", lang))
+    st.download_button(t("data.sources_download", lang), sources.encode("utf-8"), file_name="SOURCES.md",
+                       mime="text/markdown")
+else:
+    with st.expander("data/reference/SOURCES.md", expanded=False):
+        st.markdown("\n".join(line for line in sources.splitlines() if not line.startswith("# ")))
 st.subheader(t("data.licences", lang))
-st.markdown((DATA_DIR / "LICENCES.md").read_text("utf-8"))
+# The Vietnamese text states the same facts as data/LICENCES.md (keep the two in step).
+st.markdown(t("data.licences_text", lang) if lang == "vi" else (DATA_DIR / "LICENCES.md").read_text("utf-8"))

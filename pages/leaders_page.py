@@ -7,7 +7,8 @@ from etl.rules import RuleError, parse_rule_set, save_rule_set
 from metrics.leaders import leader_proposals, local_scopes, rule_sets
 from metrics.rules import propose_all
 from ui.export import xlsx_bytes
-from ui.i18n import fmt_number, t
+from ui.format import code_label, display_frame, localise_numbers
+from ui.i18n import STRINGS, fmt_number, t
 from metrics.par_index import SourceUnavailable
 from ui.provenance import mark_sources, source_label, source_unavailable
 from ui.auth import actor
@@ -31,7 +32,12 @@ title_level = f"{t('level.' + local_level, lang)} · {md_escape(scope)}" if scop
 st.title(t("leaders.title", lang, year=f.year, level=title_level))
 st.caption(t("leaders.intro", lang))
 chosen = sets.set_index("name").loc[name]
-st.caption(t("leaders.rules_source", lang, source=md_escape(chosen["source"])))   # data: shown as text
+# A shipped rule set's source note has a translation, used only while the stored note is still the shipped one;
+# an uploaded or edited note is shown as its author wrote it.
+note_key = f"leaders.rules_source.{name}"
+shipped = note_key in STRINGS and " ".join(str(chosen["source"]).split()) == " ".join(t(note_key, "en").split())
+source_note = t(note_key, lang) if shipped else chosen["source"]
+st.caption(t("leaders.rules_source", lang, source=md_escape(source_note)))   # data: shown as text
 try:
     if scope:
         proposals, source = fetch(leader_proposals, local_level, f.year, name, f.source, scope)
@@ -46,6 +52,23 @@ if proposals.empty:
     st.stop()
 mark_sources({source} | set(proposals.get("sipas_source", pd.Series(dtype=str)).dropna()), lang)
 st.caption(f"{t('filter.source', lang)}: {source_label(source, lang)}")
+
+
+def outcome_text(line: str) -> str:
+    """'bands: index 94.20 >= 80' as the reader's language writes it: the rule's name, numbers with a comma in vi."""
+    rule, sep, reason = line.partition(": ") if isinstance(line, str) else ("", "", line)
+    if not sep:
+        return localise_numbers(line, lang)
+    return f"{code_label('leaders.rule.', rule, lang)}: {localise_numbers(reason, lang)}"
+
+
+def outcomes_text(lines) -> str:
+    """Outcomes as one cell, whether stored as a list or as text joined with '; '."""
+    if isinstance(lines, str):
+        lines = lines.split("; ") if lines else []
+    elif lines is None or (isinstance(lines, float) and pd.isna(lines)):
+        lines = []
+    return "; ".join(outcome_text(line) for line in lines) or "—"
 
 
 def level_label(level) -> str:
@@ -74,12 +97,12 @@ table = pd.DataFrame({
     t("col.rank", lang): shown["rank"], t("col.group", lang): shown["group"],
     t("col.proposed_level", lang): [level_label(lv) + (f" ({t('leaders.provisional', lang)})" if p else "")
                                     for lv, p in zip(shown["proposed_level"], shown["provisional"])],
-    t("col.reasons", lang): shown["reasons_vi" if lang == "vi" else "reasons"],
-    t("col.missing", lang): shown["missing_vi" if lang == "vi" else "missing"],
-    t("col.flags", lang): shown["flags_vi" if lang == "vi" else "flags"], t("col.previous_level", lang): shown["previous_level"].map(
+    t("col.reasons", lang): shown["reasons_vi" if lang == "vi" else "reasons"].map(outcomes_text),
+    t("col.missing", lang): shown["missing_vi" if lang == "vi" else "missing"].map(outcomes_text),
+    t("col.flags", lang): shown["flags_vi" if lang == "vi" else "flags"].map(outcomes_text), t("col.previous_level", lang): shown["previous_level"].map(
         lambda lv: level_label(lv) if isinstance(lv, str) else "—"),
 })
-st.dataframe(table, hide_index=True, width="stretch")
+st.dataframe(display_frame(table, lang), hide_index=True, width="stretch")
 st.caption(t("leaders.provisional_note", lang))
 st.download_button(t("common.download_xlsx", lang), xlsx_bytes(table, f"{name} {f.year}"),
                    file_name=f"danh-gia-nguoi-dung-dau-{f.level}-{f.year}-{name}.xlsx",

@@ -4,6 +4,7 @@ import streamlit as st
 
 from etl.paths import DATA_DIR
 from metrics.provenance import framework_bands, framework_fields, frameworks, instruments
+from ui.format import display_frame
 from ui.i18n import fmt_number, t
 from ui.state import filters, url_selectbox
 from ui.store import fetch
@@ -32,11 +33,12 @@ fields = fetch(framework_fields, chosen).drop(columns=["name_en" if vi else "nam
 fields = fields.rename(columns={"name_vi": t("col.name", lang), "name_en": t("col.name", lang),
                                 **{c: t(f"col.{c}", lang) for c in ("field_code", "max_points", "appraisal_max",
                                                                     "survey_max", "criteria")}})
-st.dataframe(fields, hide_index=True, width="stretch")
+st.dataframe(display_frame(fields, lang, {t('col.max_points', lang): 2, t('col.appraisal_max', lang): 2, t('col.survey_max', lang): 2}), hide_index=True, width="stretch")
 st.markdown(f"**{t('method.bands', lang)}**")
 bands = fetch(framework_bands, chosen)
 bands = bands[["group_code", "min_index", "label_vi" if vi else "label_en"]]
-st.dataframe(bands.set_axis([t("col.group", lang), t("col.min_index", lang), t("col.label", lang)], axis=1),
+st.dataframe(display_frame(bands.set_axis([t("col.group", lang), t("col.min_index", lang), t("col.label", lang)],
+                                           axis=1), lang, {t("col.min_index", lang): 2}),
              hide_index=True)
 
 st.subheader(t("method.instruments", lang))
@@ -45,10 +47,14 @@ for row in fetch(instruments).itertuples():
     line = t("method.instrument_items", lang, n=row.items, min=row.scale_min, max=row.scale_max)
     if not pd.isna(row.na_code):
         line += "; " + t("method.na_code", lang, code=int(row.na_code))
-    with st.expander(f"{title} — {row.method}"):
+    method = row.method if vi else row.method.replace(t("method.decision", "vi"), t("method.decision", lang))
+    with st.expander(f"{title} — {method}"):
         st.write(line)
         st.write(row.dimensions_vi if vi else row.dimensions_en)
 
 st.subheader(t("method.glossary", lang))
 glossary = pd.read_csv(DATA_DIR / "reference" / "glossary.csv", dtype=str, keep_default_na=False)
-st.dataframe(glossary, hide_index=True, width="stretch")
+# The notes are written in English only: shown on the English page; the Vietnamese page lists the terms.
+glossary = glossary.drop(columns=["note"]) if vi else glossary
+st.dataframe(glossary.rename(columns={c: t(f"col.{c}", lang) for c in glossary.columns}), hide_index=True,
+             width="stretch")

@@ -3,6 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from ui.figures import groups_bar, index_bar
+from ui.format import display_frame
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
 from ui.provenance import national_line, par_view_header, source_label, par_view
 from ui.state import filters
@@ -58,7 +59,7 @@ for column, key, table in ((left, "overview.top", view.top), (right, "overview.b
     if view.ranks_basis is None or table.empty:
         column.caption(t("coverage.not_stated", lang))
     else:
-        column.dataframe(ranked_table(table), hide_index=True, width="stretch")
+        column.dataframe(display_frame(ranked_table(table), lang), hide_index=True, width="stretch")
         column.caption(t(f"basis.{view.ranks_basis}", lang))
 
 chart_left, chart_right = st.columns([2, 1])
@@ -75,7 +76,7 @@ else:
 if not view.release_facts.empty:
     st.subheader(t("overview.release_facts", lang))
     facts = view.release_facts
-    st.dataframe(pd.DataFrame({t("col.figure", lang): facts["metric"], t("col.value", lang): facts["value"],
-                               t("col.note", lang): facts["note"].fillna(""),
-                               t("col.source", lang): facts["source_ref"]}),
+    st.dataframe(display_frame(pd.DataFrame({t("col.figure", lang): facts["metric"], t("col.value", lang): facts["value"],
+                                             t("col.note", lang): facts["note"].fillna(""),
+                                             t("col.source", lang): facts["source_ref"]}), lang),
                  hide_index=True, width="stretch")

@@ -6,6 +6,7 @@ from metrics.par_index import system_for_year
 from metrics.ranking import ranking_table, regional_averages, self_assessment_gaps
 from ui.export import csv_bytes, xlsx_bytes
 from ui.figures import OFFLINE_GEO_CONFIG, index_bar, province_map
+from ui.format import display_frame
 from ui.geo import boundaries
 from ui.i18n import fmt_pct, region_name, t
 from ui.provenance import national_line, par_view_header, par_view
@@ -48,12 +49,12 @@ shown = pd.DataFrame({
     **{t("col.field", lang, code=c.split("_", 1)[1]): table[c] for c in field_columns},
     t("col.profile", lang): [f"profile?unit={s}:{c}&year={view.year}" for s, c in zip(table["code_system"], table["code"])],
 })
-number = st.column_config.NumberColumn(format="%.2f")
-st.dataframe(shown, hide_index=True, width="stretch", height=min(36 * (len(shown) + 1) + 3, 900),
-             column_config={t("col.index", lang): number, t("col.delta_index", lang): number,
-                            t("col.appraisal", lang): number, t("col.survey", lang): number,
-                            **{t("col.field", lang, code=c.split("_", 1)[1]): number for c in field_columns},
-                            t("col.profile", lang): st.column_config.LinkColumn(display_text="↗")})
+# Shown as text in the language's format (ui.format); the exports below keep the numbers.
+two = {name: 2 for name in [t("col.index", lang), t("col.delta_index", lang), t("col.appraisal", lang),
+                            t("col.survey", lang)] + [t("col.field", lang, code=c.split("_", 1)[1]) for c in field_columns]}
+st.dataframe(display_frame(shown, lang, two), hide_index=True, width="stretch",
+             height=min(36 * (len(shown) + 1) + 3, 900),
+             column_config={t("col.profile", lang): st.column_config.LinkColumn(display_text="↗")})
 if not field_columns:
     st.caption(t("rankings.fields_missing", lang))
 export = shown.drop(columns=[t("col.profile", lang)]).assign(
@@ -69,9 +70,9 @@ if view.level == "province":
     st.subheader(t("rankings.regions", lang))
     regions = regional_averages(table)
     st.caption(t("rankings.regions_note", lang, k=int(regions["units"].sum()) if len(regions) else 0))
-    st.dataframe(pd.DataFrame({t("col.region", lang): regions["region"].map(lambda r: region_name(r, lang)),
+    st.dataframe(display_frame(pd.DataFrame({t("col.region", lang): regions["region"].map(lambda r: region_name(r, lang)),
                                t("col.units", lang): regions["units"],
-                               t("col.average", lang): [fmt_pct(v, lang) for v in regions["average"]]}),
+                               t("col.average", lang): [fmt_pct(v, lang) for v in regions["average"]]}), lang),
                  hide_index=True)
 
 st.subheader(t("rankings.self_gap", lang))
@@ -80,10 +81,10 @@ if gaps.empty:
     st.caption(t("rankings.no_self", lang))
 else:
     st.caption(t("rankings.self_gap_note", lang))
-    st.dataframe(pd.DataFrame({t("col.unit", lang): gaps["name_vi" if lang == "vi" else "name_en"],
+    st.dataframe(display_frame(pd.DataFrame({t("col.unit", lang): gaps["name_vi" if lang == "vi" else "name_en"],
                                t("col.self_points", lang): gaps["self_points"],
                                t("col.appraised_points", lang): gaps["appraised_points"],
-                               t("col.gap", lang): gaps["gap"]}).head(10),
-                 hide_index=True, column_config={t("col.gap", lang): number,
-                                                 t("col.self_points", lang): number,
-                                                 t("col.appraised_points", lang): number})
+                               t("col.gap", lang): gaps["gap"]}).head(10), lang,
+                               {t("col.gap", lang): 2, t("col.self_points", lang): 2,
+                                t("col.appraised_points", lang): 2}),
+                 hide_index=True)

@@ -5,6 +5,7 @@ from etl.access import ROLES, AccessDenied, assign_role, configured_roles, roles
 from etl.db import open_store
 from metrics.audit import role_assignments
 from ui.auth import actor
+from ui.format import code_label, display_frame
 from ui.i18n import t
 from ui.state import filters
 from ui.store import db_path, fetch
@@ -16,7 +17,10 @@ if not actor().can("manage_roles"):
     st.stop()
 st.title(t("roles.title", lang))
 st.caption(t("roles.intro", lang))
-st.dataframe(fetch(role_assignments), hide_index=True, width="stretch")
+assignments = fetch(role_assignments)
+assignments = assignments.assign(role=assignments["role"].map(lambda r: code_label("role.", r, lang)))
+st.dataframe(display_frame(assignments.rename(columns={c: t("col.user_role" if c == "role" else f"col.{c}", lang) for c in assignments.columns}), lang),
+             hide_index=True, width="stretch")
 with st.form("assign"):
     subject = st.text_input(t("roles.subject", lang))
     role = st.selectbox(t("roles.role", lang), ROLES, format_func=lambda r: t(f"role.{r}", lang))

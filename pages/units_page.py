@@ -5,6 +5,7 @@ from etl.codesystems import SYSTEMS
 from etl.names import name_key
 from metrics.units import lineage, list_units
 from ui.export import csv_bytes
+from ui.format import display_frame
 from ui.i18n import region_name, t
 from ui.state import filters, url_selectbox
 from ui.store import fetch
@@ -26,7 +27,7 @@ shown = units.assign(kind=units["kind"].map(lambda k: t(f"kind.{k}", lang)),
 shown = shown.rename(columns={"code": t("col.code", lang), "name": t("col.name", lang), "kind": t("col.kind", lang),
                               "region": t("col.region", lang), "successors": t("col.successors", lang),
                               "predecessors": t("col.predecessors", lang)}).drop(columns=["code_system"])
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(display_frame(shown, lang), hide_index=True, width="stretch")
 st.download_button(t("units.download", lang), csv_bytes(units), file_name=f"units_{system}.csv", mime="text/csv")
 
 st.subheader(t("units.lineage", lang))
@@ -38,5 +39,5 @@ links = links.assign(
        t("col.to", lang): links["to_system"] + ":" + links["to_code"] + " " + links["to_name"],
        t("col.effective_date", lang): links["effective_date"], t("col.legal_act", lang): links["legal_act"],
        t("col.note", lang): links["note"]})
-st.dataframe(links.iloc[:, -6:], hide_index=True, width="stretch")
+st.dataframe(display_frame(links.iloc[:, -6:], lang), hide_index=True, width="stretch")
 st.caption(t("units.source", lang))

@@ -24,6 +24,16 @@ def report_table(problems, lang: str) -> pd.DataFrame:
     return frame.rename(columns={c: t(f"report.{c}", lang) for c in frame.columns})
 
 
+def step_label(step: str, lang: str) -> str:
+    """A loader's progress step code ('detecting', 'checking', ...) in the reader's language; an unknown code as
+    written rather than a crash mid-load."""
+    try:
+        return t(f"upload.step.{step}", lang)
+    except KeyError:
+        return step
+
+
+UPLOAD_MB = DEFAULT_MAX_BYTES // (1024 * 1024)
 KINDS = ("par-scores", "par-totals", "sipas", "health", "education", "plans", "projects", "population")
 LEVELS = ("province", "ministry", "department", "district", "commune")
 
@@ -66,7 +76,11 @@ with st.form("upload"):
                                format_func=lambda b: "—" if b is None else
                                f"{b} · {mine.set_index('batch_id').loc[b, 'file_name']}")
         options["replace_batch"] = replace
-    uploaded = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xlsx"])
+    # Streamlit 1.67 draws the uploader's own words ('Drag and drop', 'Upload', 'Limit … per file') in English
+    # with no setting to change them: the caption says the same in the reader's language, and the widget's limit
+    # is the loaders' own, so the two never disagree.
+    st.caption(t("upload.size_note", lang, mb=UPLOAD_MB))
+    uploaded = st.file_uploader(t("upload.file", lang), type=["csv", "txt", "tsv", "xlsx"], max_upload_size=UPLOAD_MB)
     submitted = st.form_submit_button(t("upload.submit", lang), type="primary")
 
 if submitted and uploaded is not None:
@@ -74,28 +88,35 @@ if submitted and uploaded is not None:
         st.error(t("upload.too_big", lang, mb=DEFAULT_MAX_BYTES // (1024 * 1024)))
         st.stop()
     # The upload's own name is only a label: the bytes go to a file whose path we choose.
+    refusal: Exception | None = None
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "upload.bin"
         path.write_bytes(uploaded.getbuffer())
-        bar = st.progress(0.0)
+        # The bar lives in a slot that is cleared before anything else is drawn: cleared after st.stop() (in a
+        # `finally`) it stayed on screen, since Streamlit sends nothing once the script is stopping.
+        slot = st.empty()
+        bar = slot.progress(0.0, text=step_label("detecting", lang))
         try:
             result = load_file(db_path(), kind, path, display_name=uploaded.name, options=options, actor=actor(),
-                               progress=lambda fraction, step: bar.progress(min(fraction, 1.0), text=step))
-        except (OptionError, KindNotAvailable) as exc:
-            st.error(t("upload.usage", lang, error=md_escape(exc)))
-            st.stop()
-        except AccessDenied:
-            st.error(t("auth.denied", lang))
-            st.stop()
-        except LoadRejected as exc:
-            errors = [p for p in exc.problems if p.severity == "error"]
-            st.error(t("upload.rejected", lang, n=len(errors)))
-            st.dataframe(report_table(exc.problems, lang), hide_index=True, width="stretch")
-            st.download_button(t("upload.report", lang), problems_csv(exc.problems, lang),
-                               file_name="problems.csv", mime="text/csv")
-            st.stop()
+                               progress=lambda fraction, step: bar.progress(min(max(fraction, 0.0), 1.0),
+                                                                            text=step_label(step, lang)))
+        except (OptionError, KindNotAvailable, AccessDenied, LoadRejected) as exc:
+            refusal = exc
         finally:
-            bar.empty()
+            slot.empty()
+    if isinstance(refusal, AccessDenied):
+        st.error(t("auth.denied", lang))
+        st.stop()
+    if isinstance(refusal, LoadRejected):
+        errors = [p for p in refusal.problems if p.severity == "error"]
+        st.error(t("upload.rejected", lang, n=len(errors)))
+        st.dataframe(report_table(refusal.problems, lang), hide_index=True, width="stretch")
+        st.download_button(t("upload.report", lang), problems_csv(refusal.problems, lang),
+                           file_name="problems.csv", mime="text/csv")
+        st.stop()
+    if refusal is not None:  # OptionError, KindNotAvailable
+        st.error(t("upload.usage", lang, error=md_escape(refusal)))
+        st.stop()
     st.cache_data.clear()  # the store changed: every cached figure is stale
     st.success(t("upload.loaded", lang, batch=result.batch_id, rows=result.rows, file=md_escape(result.file_name)))
     if getattr(result, "rejected", 0):

@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import functools
+import math
+import textwrap
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.i18n import fmt_pct, t
+from ui.i18n import STRINGS, fmt_pct, t
 from ui.text import plotly_escape
 
 
@@ -39,11 +41,50 @@ def escaped_text(builder):
     return build
 
 
+def heading(figure: go.Figure, text: str) -> None:
+    """The chart's own title, flush left at the top (Plotly reads the title as HTML: data in it goes out as text)."""
+    figure.update_layout(title=dict(text=plotly_escape(text), x=0.01, xref="container", xanchor="left", y=0.995,
+                                    yref="container", yanchor="top", font=dict(size=15)))
+
+
+def axis_start(lowest: float | None, step: float = 5.0, near_zero: float = 30.0) -> float:
+    """Where a value axis starts: 0 unless every value is far above it, then a round step below the lowest
+    value (so differences between 80 and 95 show instead of bars that all look full)."""
+    if lowest is None or (isinstance(lowest, float) and math.isnan(lowest)) or lowest < near_zero:
+        return 0.0
+    return max(0.0, math.floor((float(lowest) - step / 2) / step) * step)
+
+
+def axis_title(title: str, start: float, lang: str) -> str:
+    """The axis title, saying where the axis starts when that is not 0."""
+    return t("fig.axis_from", lang, title=title, start=fmt_pct(start, lang, 0)) if start > 0 else title
+
+
+def _unique_labels(names: list[str], systems: list[str], codes: list[str]) -> list[str]:
+    """Display names for rows keyed by system:code: the name alone when it is unique, else 'Name (system)'
+    (old and new units that share a name), else 'Name (system:code)'."""
+    labels = list(names)
+    if len(set(systems)) > 1:
+        labels = [f"{n} ({s})" for n, s in zip(names, systems)]
+    if len(set(labels)) < len(labels):
+        labels = [f"{n} ({s}:{c})" for n, s, c in zip(names, systems, codes)]
+    return labels
+
+
+def _discrete_scale(colours: list[str]) -> list[list]:
+    """A stepped colour scale: code i (0..n-1) gets colours[i] exactly, with zmin=-0.5 and zmax=n-0.5."""
+    n = len(colours)
+    scale = []
+    for i, colour in enumerate(colours):
+        scale += [[i / n, colour], [(i + 1) / n, colour]]
+    return scale
+
+
 GROUP_COLOURS = {"A": "#1a7f37", "B": "#0969da", "C": "#bf8700", "D": "#cf222e", None: "#8c959f"}
 
 
 @escaped_text
-def index_bar(results: pd.DataFrame, lang: str, average: float | None = None) -> go.Figure:
+def index_bar(results: pd.DataFrame, lang: str, average: float | None = None, title: str | None = None) -> go.Figure:
     """Every unit's index, best first, coloured by group, with the average as a line."""
     data = results[results["index"].notna()].sort_values("index", ascending=True)
     names = data["name_vi" if lang == "vi" else "name_en"]
@@ -59,17 +100,18 @@ def index_bar(results: pd.DataFrame, lang: str, average: float | None = None) ->
         figure.add_vline(x=average, line_dash="dash", line_color="#57606a",
                          annotation_text=f"{t('overview.average', lang)} {fmt_pct(average, lang)}",
                          annotation_position="top")
-    low = max(0.0, float(data["index"].min()) - 5) if len(data) else 0.0
+    low = axis_start(float(data["index"].min())) if len(data) else 0.0
+    heading(figure, title or t("fig.index_bar", lang))
     figure.update_layout(
-        height=max(300, 22 * len(data) + 80), margin=dict(l=10, r=60, t=30, b=10),
-        xaxis=dict(range=[low, 100], title=t("col.index", lang), separatethousands=True),
+        height=max(300, 22 * len(data) + 110), margin=dict(l=10, r=60, t=70, b=10),
+        xaxis=dict(range=[low, 100], title=axis_title(t("col.index", lang), low, lang), separatethousands=True),
         yaxis=dict(title=None), showlegend=False, separators=",." if lang == "vi" else ".,",
     )
     return figure
 
 
 @escaped_text
-def groups_bar(groups: pd.DataFrame, lang: str) -> go.Figure:
+def groups_bar(groups: pd.DataFrame, lang: str, title: str | None = None) -> go.Figure:
     """Units per group, in the framework's band order."""
     labels = groups["label_vi" if lang == "vi" else "label_en"]
     figure = go.Figure(go.Bar(
@@ -77,7 +119,8 @@ def groups_bar(groups: pd.DataFrame, lang: str) -> go.Figure:
         marker_color=[GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in groups["group_code"]],
         hovertemplate="%{x}: %{y}<extra></extra>",
     ))
-    figure.update_layout(height=300, margin=dict(l=10, r=10, t=30, b=10), yaxis=dict(title=None),
+    heading(figure, title or t("fig.groups_bar", lang))
+    figure.update_layout(height=320, margin=dict(l=10, r=10, t=60, b=10), yaxis=dict(title=None),
                          xaxis=dict(title=None), showlegend=False)
     return figure
 
@@ -88,7 +131,7 @@ OFFLINE_GEO_CONFIG = {"topojsonURL": 'data:application/json,{"type":"Topology","
 
 
 @escaped_text
-def province_map(results: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
+def province_map(results: pd.DataFrame, geojson: dict, lang: str, title: str | None = None) -> go.Figure:
     """Choropleth of the index on local province boundaries (no map tiles: works offline).
 
     Provinces without a value are drawn grey so the whole country always shows. Draw it with
@@ -114,7 +157,8 @@ def province_map(results: pd.DataFrame, geojson: dict, lang: str) -> go.Figure:
         text=[h for h, v in zip(hover, valued) if v], hoverinfo="text", marker_line_color="white",
         marker_line_width=0.5, colorbar=dict(title=t("col.index", lang), thickness=12, len=0.6), name=""))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(height=max(620, 22 * len(data) + 80), margin=dict(l=0, r=0, t=10, b=0),
+    heading(figure, title or t("fig.province_map", lang))
+    figure.update_layout(height=max(620, 22 * len(data) + 80), margin=dict(l=0, r=0, t=40, b=0),
                          separators=",." if lang == "vi" else ".,")
     return figure
 
@@ -136,7 +180,7 @@ def add_source_legend(figure: go.Figure, sources, lang: str) -> None:
 
 
 @escaped_text
-def history_chart(history: pd.DataFrame, lang: str) -> go.Figure:
+def history_chart(history: pd.DataFrame, lang: str, title: str | None = None) -> go.Figure:
     """Index per year, one line per unit shown (the unit itself, its predecessors or successor)."""
     figure = go.Figure()
     name_col = "name_vi" if lang == "vi" else "name_en"
@@ -151,14 +195,15 @@ def history_chart(history: pd.DataFrame, lang: str) -> go.Figure:
                   for r, n, s in zip(rows["rank"].astype("object").fillna("—"), rows["units_ranked"], rows["source"])],
             hovertemplate="%{x}: %{y:.2f} %<br>%{text}<extra>%{fullData.name}</extra>"))
     add_source_legend(figure, history["source"], lang)
-    figure.update_layout(height=340, margin=dict(l=10, r=10, t=30, b=10), yaxis_title=t("col.index", lang),
+    heading(figure, title or t("fig.history", lang))
+    figure.update_layout(height=360, margin=dict(l=10, r=10, t=50, b=10), yaxis_title=t("col.index", lang),
                          xaxis=dict(dtick=1), legend=dict(orientation="h", y=-0.2),
                          separators=",." if lang == "vi" else ".,")
     return figure
 
 
 @escaped_text
-def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
+def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str, title: str | None = None) -> go.Figure:
     """The unit's field indices beside the national average and the best unit, per field."""
     labels = [f"{c}. {n}" for c, n in zip(fields["field_code"], fields["name_vi" if lang == "vi" else "name_en"])]
     figure = go.Figure()
@@ -166,9 +211,12 @@ def fields_chart(fields: pd.DataFrame, lang: str, unit_name: str) -> go.Figure:
                                   ("best", t("profile.best", lang), "#1a7f37")):
         figure.add_trace(go.Bar(y=labels, x=fields[column], name=label, orientation="h", marker_color=colour,
                                 hovertemplate="%{y}: %{x:.2f} %<extra>" + label + "</extra>"))
-    figure.update_layout(barmode="group", height=120 + 60 * len(fields), margin=dict(l=10, r=10, t=30, b=10),
-                         xaxis=dict(title=t("col.index", lang), range=[max(0, float(fields[["index", "average", "best"]].min().min() or 0) - 10), 100]),
-                         yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.08),
+    lowest = fields[["index", "average", "best"]].min().min()
+    low = axis_start(None if pd.isna(lowest) else float(lowest) - 5)
+    heading(figure, title or t("fig.fields", lang, unit=unit_name))
+    figure.update_layout(barmode="group", height=150 + 60 * len(fields), margin=dict(l=10, r=10, t=80, b=10),
+                         xaxis=dict(title=axis_title(t("col.index", lang), low, lang), range=[low, 100]),
+                         yaxis=dict(autorange="reversed"), legend=dict(orientation="h", y=1.0, yanchor="bottom"),
                          separators=",." if lang == "vi" else ".,")
     return figure
 
@@ -177,47 +225,76 @@ STATUS_COLOURS = {"done": "#1a7f37", "on_track": "#0969da", "at_risk": "#bf8700"
                   "roadmap": "#8250df"}
 
 
+def _wrapped(text: str, width: int = 56) -> str:
+    """A long name on several lines (<br>), whole: nothing cut."""
+    return "<br>".join(textwrap.wrap(str(text), width=width, break_long_words=False)) or str(text)
+
+
 @escaped_text
-def project_timeline(status: pd.DataFrame, as_of, lang: str, start: str = "2021-01-01") -> go.Figure:
+def project_timeline(status: pd.DataFrame, as_of, lang: str, start: str = "2021-01-01",
+                     title: str | None = None) -> go.Figure:
     """One bar per project from the programme's start to its deadline (2030 for roadmap projects),
-    coloured by computed status, with the reference date as a vertical line."""
+    coloured by computed status, with the reference date as a vertical line. Names are wrapped, never cut."""
     figure = go.Figure()
+    ordered = status.sort_values("no")
+    label_of = {no: _wrapped(f"{no}. {name}") for no, name in zip(ordered["no"], ordered["name"])}
     for state, rows in status.groupby("status", sort=False):
         ends = [f"{d}-12-31" if d != "roadmap" else "2030-12-31" for d in rows["deadline"]]
         starts = pd.to_datetime([start] * len(rows))
         figure.add_trace(go.Bar(
-            y=[f"{n}. {name[:70]}" for n, name in zip(rows["no"], rows["name"])],
+            y=[label_of[n] for n in rows["no"]],
             x=(pd.to_datetime(ends) - starts).total_seconds() * 1000, base=starts, orientation="h",
             name=t(f"status.{state}", lang), marker_color=STATUS_COLOURS.get(state, "#8c959f"),
             marker_pattern_shape="/" if state == "roadmap" else "",
             customdata=list(zip(rows["percent_complete"].fillna(0), rows["deadline"].astype(str))),
             hovertemplate="%{y}<br>" + t("col.deadline", lang) + ": %{customdata[1]}<br>" + t("col.percent", lang)
             + ": %{customdata[0]:.0f} %<extra>%{fullData.name}</extra>"))
-    figure.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_dash="dash", line_color="#57606a",
-                     annotation_text=f"{t('projects.today', lang)} {pd.Timestamp(as_of):%d/%m/%Y}")
-    figure.update_layout(barmode="overlay", height=80 + 34 * len(status), margin=dict(l=10, r=10, t=40, b=10),
-                         xaxis=dict(type="date"), yaxis=dict(autorange="reversed"),
-                         legend=dict(orientation="h", y=1.06))
+    # The reference date is named in the legend, not beside its line, where a narrow screen would cut it.
+    figure.add_vline(x=pd.Timestamp(as_of).timestamp() * 1000, line_dash="dash", line_color="#57606a")
+    figure.add_trace(go.Scatter(x=[None], y=[None], mode="lines", line=dict(dash="dash", color="#57606a"),
+                                name=f"{t('projects.today', lang)} {pd.Timestamp(as_of):%d/%m/%Y}", hoverinfo="skip"))
+    lines = max([label.count("<br>") + 1 for label in label_of.values()] or [1])
+    heading(figure, title or t("fig.timeline", lang, date=f"{pd.Timestamp(as_of):%d/%m/%Y}"))
+    figure.update_layout(barmode="overlay", height=140 + max(34, 13 * lines + 12) * len(status),
+                         margin=dict(l=10, r=10, t=90, b=30),
+                         xaxis=dict(type="date"),
+                         yaxis=dict(autorange="reversed", automargin=True, tickfont=dict(size=11),
+                                    categoryorder="array", categoryarray=[plotly_escape(v) for v in label_of.values()]),
+                         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0))
     return figure
 
 
-TIMELINESS_CODES = {"on_time": 0, "not_due": 1, "late": 2, "missing": 3}
+TIMELINESS_CODES = {"on_time": 0, "not_due": 1, "late": 2, "missing": 3, "n/a": 4}
+TIMELINESS_COLOURS = ["#1a7f37", "#afb8c1", "#bf8700", "#cf222e", "#f0f3f6"]
 
 
 @escaped_text
-def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str) -> go.Figure:
-    """Unit x requirement: on time (green), not due (grey), late (amber), missing (red); n/a left blank.
-    Requirements are 'plan' (column plan_status) and report periods (columns report_<period>)."""
+def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str, title: str | None = None) -> go.Figure:
+    """Unit x requirement: on time (green), not due (grey), late (amber), missing (red), not applicable (pale),
+    with a legend of the statuses. Rows are keyed by system:code, so old and new units that share a name
+    (Hà Nội vn63 and vn34 in 2025) are separate rows. Requirements are 'plan' (column plan_status) and report
+    periods (columns report_<period>)."""
     columns = [table["plan_status" if r == "plan" else f"report_{r}"] for r in requirements]
-    z = [[TIMELINESS_CODES.get(v) for v in column] for column in columns]
-    text = [[t(f"timeliness.{v}", lang) for v in column] for column in columns]
+    z = [[TIMELINESS_CODES.get(v, TIMELINESS_CODES["n/a"]) for v in column] for column in columns]
+    text = [[t(f"timeliness.{v}", lang) if f"timeliness.{v}" in STRINGS else str(v) for v in column]
+            for column in columns]
+    systems, codes = table["code_system"].astype(str).tolist(), table["code"].astype(str).tolist()
+    labels = _unique_labels(table["name"].astype(str).tolist(), systems, codes)
+    keys = [f"{s}:{c}" for s, c in zip(systems, codes)]
+    statuses = list(TIMELINESS_CODES)
     figure = go.Figure(go.Heatmap(
-        z=list(map(list, zip(*z))), x=[t(f"req.{r}", lang) for r in requirements], y=table["name"],
-        text=list(map(list, zip(*text))), hovertemplate="%{y} · %{x}: %{text}<extra></extra>",
-        zmin=0, zmax=3, showscale=False,
-        colorscale=[[0, "#1a7f37"], [0.33, "#d0d7de"], [0.66, "#bf8700"], [1, "#cf222e"]], xgap=2, ygap=1))
-    figure.update_layout(height=60 + 16 * len(table), margin=dict(l=10, r=10, t=10, b=10),
-                         yaxis=dict(autorange="reversed", tickfont=dict(size=10)), xaxis=dict(side="top"))
+        z=list(map(list, zip(*z))), x=[t(f"req.{r}", lang) for r in requirements], y=labels,
+        text=list(map(list, zip(*text))), customdata=[[k] * len(requirements) for k in keys],
+        hovertemplate="%{y} (%{customdata}) · %{x}: %{text}<extra></extra>",
+        zmin=-0.5, zmax=len(statuses) - 0.5, colorscale=_discrete_scale(TIMELINESS_COLOURS), xgap=2, ygap=1,
+        showscale=True,
+        colorbar=dict(tickvals=list(range(len(statuses))), ticktext=[t(f"timeliness.{s}", lang) for s in statuses],
+                      thickness=14, lenmode="pixels", len=26 * len(statuses), y=1, yanchor="top",
+                      outlinewidth=1, outlinecolor="#d0d7de")))
+    heading(figure, title or t("compliance.heatmap", lang))
+    figure.update_layout(height=120 + 16 * len(table), margin=dict(l=10, r=10, t=90, b=10),
+                         yaxis=dict(autorange="reversed", tickfont=dict(size=10), automargin=True),
+                         xaxis=dict(side="top"))
     return figure
 
 
@@ -226,7 +303,7 @@ TREND_DASH = {"observed": "solid", "reconstructed": "dash", "successor": "dot"}
 
 @escaped_text
 def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tuple[int, str]],
-                extra: pd.DataFrame | None = None) -> go.Figure:
+                extra: pd.DataFrame | None = None, title: str | None = None) -> go.Figure:
     """One line per unit; dashes show how each stretch was obtained (observed, reconstructed, successor).
     `markers` are (year, label) vertical lines (criteria changes, the reorganisation); `extra` adds
     predecessors' own lines, dotted grey."""
@@ -254,24 +331,36 @@ def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tup
     for year, label in markers:
         figure.add_vline(x=year - 0.5, line_dash="dot", line_color="#cf222e", annotation_text=label,
                          annotation_position="top left")
-    figure.update_layout(height=420, margin=dict(l=10, r=10, t=40, b=10), xaxis=dict(dtick=1),
+    heading(figure, title or t("fig.trend_lines", lang, measure=t(f"measure.{measure}", lang)))
+    figure.update_layout(height=440, margin=dict(l=10, r=10, t=60, b=10), xaxis=dict(dtick=1),
                          yaxis=dict(title=t(f"measure.{measure}", lang), autorange="reversed" if measure == "rank" else True),
                          legend=dict(orientation="h", y=-0.25), separators=",." if lang == "vi" else ".,")
     return figure
 
 
 @escaped_text
-def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str) -> go.Figure:
-    """Units x years, the value in each cell; reconstructed and successor cells are marked in the hover."""
-    table = series.pivot(index="name", columns="year", values="value")
-    status = series.pivot(index="name", columns="year", values="status")
+def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str, title: str | None = None) -> go.Figure:
+    """Units x years, the value in each cell, with a colour scale; reconstructed and successor cells are marked
+    in the hover. Rows are keyed by system:code (names are for display only)."""
+    data = series.copy()
+    if "code_system" not in data:
+        data["code_system"] = ""
+    data["key"] = data["code_system"].astype(str) + ":" + data["code"].astype(str)
+    order = data.drop_duplicates("key")
+    table = data.pivot(index="key", columns="year", values="value").reindex(order["key"])
+    status = data.pivot(index="key", columns="year", values="status").reindex(order["key"])
+    labels = _unique_labels(order["name"].astype(str).tolist(), order["code_system"].astype(str).tolist(),
+                            order["code"].astype(str).tolist())
     text = [[f"{t('trend_status.' + s, lang)}" if isinstance(s, str) else "" for s in row] for row in status.to_numpy()]
-    figure = go.Figure(go.Heatmap(z=table.to_numpy(), x=[str(c) for c in table.columns], y=table.index,
+    figure = go.Figure(go.Heatmap(z=table.to_numpy(dtype=float), x=[str(c) for c in table.columns], y=labels,
                                   text=text, colorscale="Blues_r" if measure == "rank" else "Blues",
                                   hovertemplate="%{y} · %{x}: %{z:.2f} (%{text})<extra></extra>",
-                                  texttemplate="%{z:.1f}"))
-    figure.update_layout(height=80 + 26 * len(table), margin=dict(l=10, r=10, t=10, b=10),
-                         yaxis=dict(autorange="reversed"), separators=",." if lang == "vi" else ".,")
+                                  texttemplate="%{z:.1f}", showscale=True,
+                                  colorbar=dict(title=dict(text=t(f"measure.{measure}", lang), side="right"),
+                                                thickness=12)))
+    heading(figure, title or t("fig.unit_year_heatmap", lang, measure=t(f"measure.{measure}", lang)))
+    figure.update_layout(height=110 + 26 * len(table), margin=dict(l=10, r=10, t=50, b=10),
+                         yaxis=dict(autorange="reversed", automargin=True), separators=",." if lang == "vi" else ".,")
     return figure
 
 
@@ -279,29 +368,43 @@ SUPPRESSED_COLOUR = "#d0d7de"
 
 
 @escaped_text
-def satisfaction_bars(ranked: pd.DataFrame, lang: str, target: float | None = None) -> go.Figure:
+def satisfaction_bars(ranked: pd.DataFrame, lang: str, target: float | None = None,
+                      title: str | None = None) -> go.Figure:
     """Units by % satisfied with 95 % intervals; suppressed units drawn as hatched grey stubs (not zeros),
-    unreliable ones in amber."""
+    unreliable ones in amber. Each value is written just right of its interval's upper end, so no whisker
+    crosses it; the axis starts a round step below the lowest interval when every value is far from 0."""
     data = ranked.iloc[::-1]
     names = data["name_vi" if lang == "vi" else "name_en"]
-    suppressed = data["flag"] == "suppressed"
+    suppressed = (data["flag"] == "suppressed").to_numpy()
     colours = [SUPPRESSED_COLOUR if s else ("#bf8700" if f == "unreliable" else "#0969da")
                for s, f in zip(suppressed, data["flag"])]
-    values = data["pct_satisfied"].where(~suppressed, 0.0).fillna(0.0)
+    pct = data["pct_satisfied"].astype(float)
+    high = data["pct_ci_high"].astype(float).where(~suppressed)
+    low_ci = data["pct_ci_low"].astype(float).where(~suppressed)
+    shown = pct.where(~suppressed)
+    lowest = pd.concat([low_ci, shown]).min()
+    start = axis_start(None if pd.isna(lowest) else float(lowest))
+    stub = start + 0.03 * (100 - start)
+    values = shown.fillna(stub).where(~suppressed, stub)
     labels = [t("sat.suppressed_short", lang) if s else fmt_pct(v, lang, 1) for s, v in zip(suppressed, values)]
+    label_x = high.fillna(values).where(~suppressed, stub) + 0.012 * (100 - start)
     figure = go.Figure(go.Bar(
         x=values, y=names, orientation="h", marker_color=colours,
-        marker_pattern_shape=["/" if s else "" for s in suppressed], text=labels, textposition="outside",
-        cliponaxis=False,
-        error_x=dict(type="data", symmetric=False, array=(data["pct_ci_high"] - data["pct_satisfied"]).where(~suppressed),
-                     arrayminus=(data["pct_satisfied"] - data["pct_ci_low"]).where(~suppressed), color="#57606a"),
-        customdata=list(zip(data["n_respondents"], data["reason"].fillna(""))),
-        hovertemplate="%{y}: %{text}<br>n = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+        marker_pattern_shape=["/" if s else "" for s in suppressed],
+        error_x=dict(type="data", symmetric=False, array=(high - pct).where(~suppressed),
+                     arrayminus=(pct - low_ci).where(~suppressed), color="#57606a"),
+        customdata=list(zip(data["n_respondents"], data["reason"].fillna(""), labels)),
+        hovertemplate="%{y}: %{customdata[2]}<br>n = %{customdata[0]}<br>%{customdata[1]}<extra></extra>"))
+    figure.add_trace(go.Scatter(
+        x=label_x, y=names, mode="text", text=labels, textposition="middle right", cliponaxis=False,
+        textfont=dict(size=11, color="#24292f"), hoverinfo="skip", showlegend=False))
     if target is not None:
         figure.add_vline(x=target, line_dash="dash", line_color="#cf222e",
                          annotation_text=f"{t('sat.target', lang)} {fmt_pct(target, lang, 0)}")
-    figure.update_layout(height=max(320, 20 * len(data) + 80), margin=dict(l=10, r=60, t=30, b=10),
-                         xaxis=dict(range=[0, 100], title=t("sat.pct", lang)), separators=",." if lang == "vi" else ".,")
+    heading(figure, title or t("fig.satisfaction_bars", lang))
+    figure.update_layout(height=max(340, 20 * len(data) + 110), margin=dict(l=10, r=70, t=50 if target is None else 70, b=10),
+                         xaxis=dict(range=[start, 100], title=axis_title(t("sat.pct", lang), start, lang)),
+                         showlegend=False, separators=",." if lang == "vi" else ".,")
     return figure
 
 
@@ -309,7 +412,7 @@ LIKERT_COLOURS = {1: "#cf222e", 2: "#fa8c8c", 3: "#d0d7de", 4: "#79b8ff", 5: "#0
 
 
 @escaped_text
-def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str) -> go.Figure:
+def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str, title: str | None = None) -> go.Figure:
     """Diverging stacked bars: answers 1-2 to the left of zero, 3 split across it, 4-5 to the right."""
     figure = go.Figure()
     table = distribution.pivot_table(index=label_column, columns="value", values="share", aggfunc="sum",
@@ -333,14 +436,16 @@ def likert_bars(distribution: pd.DataFrame, label_column: str, lang: str) -> go.
                                 hovertemplate="%{y}: %{customdata:.1f} %<extra>" + t(f"sat.scale_{value}", lang)
                                 + "</extra>"))
     figure.add_vline(x=0, line_color="#57606a", line_width=1)
-    figure.update_layout(barmode="overlay", height=100 + 26 * len(labels), margin=dict(l=10, r=10, t=40, b=10),
-                         xaxis=dict(title=t("sat.share", lang), ticksuffix=" %"), yaxis=dict(autorange="reversed"),
-                         legend=dict(orientation="h", y=1.08, traceorder="normal"))
+    heading(figure, title or t("fig.likert", lang))
+    figure.update_layout(barmode="overlay", height=140 + 26 * len(labels), margin=dict(l=10, r=10, t=80, b=10),
+                         xaxis=dict(title=t("sat.share", lang), ticksuffix=" %"),
+                         yaxis=dict(autorange="reversed", automargin=True),
+                         legend=dict(orientation="h", y=1.0, yanchor="bottom", x=0, traceorder="normal"))
     return figure
 
 
 @escaped_text
-def trend_band(trend: pd.DataFrame, lang: str) -> go.Figure:
+def trend_band(trend: pd.DataFrame, lang: str, title: str | None = None) -> go.Figure:
     """% satisfied per year with its 95 % interval as a band; significant changes marked with a star."""
     figure = go.Figure()
     figure.add_trace(go.Scatter(x=list(trend["year"]) + list(trend["year"])[::-1],
@@ -351,13 +456,14 @@ def trend_band(trend: pd.DataFrame, lang: str) -> go.Figure:
     figure.add_trace(go.Scatter(x=trend["year"], y=trend["pct_satisfied"], mode="lines+markers+text", text=stars,
                                 textposition="top center", name=t("sat.pct", lang), line=dict(color="#0969da"),
                                 hovertemplate="%{x}: %{y:.1f} %<extra></extra>"))
-    figure.update_layout(height=320, margin=dict(l=10, r=10, t=30, b=10), xaxis=dict(dtick=1),
+    heading(figure, title or t("fig.trend_band", lang))
+    figure.update_layout(height=340, margin=dict(l=10, r=10, t=50, b=10), xaxis=dict(dtick=1),
                          yaxis=dict(title=t("sat.pct", lang)), separators=",." if lang == "vi" else ".,")
     return figure
 
 
 @escaped_text
-def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str) -> go.Figure:
+def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str, heading_text: str | None = None) -> go.Figure:
     """Choropleth of `value` by province `code` (offline boundaries); no value or suppressed: grey."""
     codes = [f["properties"]["code"] for f in geojson["features"]]
     data = pd.DataFrame({"code": codes}).merge(frame, on="code", how="left")
@@ -373,13 +479,14 @@ def value_map(frame: pd.DataFrame, geojson: dict, lang: str, title: str) -> go.F
                                    hoverinfo="text", marker_line_color="white",
                                    colorbar=dict(title=title, thickness=12, len=0.6)))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
-    figure.update_layout(height=620, margin=dict(l=0, r=0, t=10, b=0))
+    heading(figure, heading_text or t("fig.map", lang, what=title))
+    figure.update_layout(height=640, margin=dict(l=0, r=0, t=40, b=0))
     return figure
 
 
 @escaped_text
 def scatter_with_fit(points: pd.DataFrame, x: str, y: str, label: str, lang: str, x_title: str,
-                     y_title: str) -> go.Figure:
+                     y_title: str, title: str | None = None) -> go.Figure:
     """A scatter of units with a least-squares line (for SIPAS against the PAR INDEX)."""
     figure = go.Figure(go.Scatter(x=points[x], y=points[y], mode="markers", text=points[label],
                                   hovertemplate="%{text}<br>%{x:.2f} · %{y:.2f}<extra></extra>",
@@ -389,6 +496,7 @@ def scatter_with_fit(points: pd.DataFrame, x: str, y: str, label: str, lang: str
         xs = np.linspace(points[x].min(), points[x].max(), 20)
         figure.add_trace(go.Scatter(x=xs, y=slope * xs + intercept, mode="lines", line=dict(dash="dash", color="#57606a"),
                                     hoverinfo="skip", showlegend=False))
-    figure.update_layout(height=420, margin=dict(l=10, r=10, t=30, b=10), xaxis_title=x_title, yaxis_title=y_title,
+    heading(figure, title or t("fig.scatter", lang, x=x_title, y=y_title))
+    figure.update_layout(height=440, margin=dict(l=10, r=10, t=50, b=10), xaxis_title=x_title, yaxis_title=y_title,
                          showlegend=False, separators=",." if lang == "vi" else ".,")
     return figure

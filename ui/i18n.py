@@ -126,6 +126,60 @@ STRINGS: dict[str, tuple[str, str]] = {
     "overview.framework": ("Bộ tiêu chí: {title}", "Criteria set: {title}"),
     "overview.illustrative": ("điểm tối đa theo tiêu chí là minh họa", "per-criterion maximum points are illustrative"),
     "col.rank": ("Hạng", "Rank"),
+    "col.n_psu": ("Số đơn vị mẫu cấp 1", "PSUs"),
+    "col.n_strata": ("Số tầng", "Strata"),
+    "col.pct_all_satisfied": ("% hài lòng toàn diện", "% satisfied with everything"),
+    "col.all_ci_low": ("KTC (toàn diện) từ", "CI (everything) from"),
+    "col.all_ci_high": ("KTC (toàn diện) đến", "CI (everything) to"),
+    "col.elements_ci_low": ("KTC (5 yếu tố) từ", "CI (5 elements) from"),
+    "col.elements_ci_high": ("KTC (5 yếu tố) đến", "CI (5 elements) to"),
+    "col.dimension_vi": ("Yếu tố", "Dimension (vi)"),
+    "col.dimension_en": ("Yếu tố (tiếng Anh)", "Dimension"),
+    "sat.ci": ("KTC 95 %", "95 % CI"),
+    "col.pct_satisfied": ("% hài lòng", "% satisfied"),
+    "col.n_respondents": ("Số người trả lời", "Respondents"),
+    "col.n": ("Số lượng", "Count"),
+    "col.pct_ci_low": ("KTC 95 % từ", "95 % CI from"),
+    "col.pct_ci_high": ("KTC 95 % đến", "95 % CI to"),
+    "col.mean_score": ("Điểm trung bình", "Mean score"),
+    "col.mean_ci_low": ("Điểm TB, KTC từ", "Mean, CI from"),
+    "col.mean_ci_high": ("Điểm TB, KTC đến", "Mean, CI to"),
+    "col.flag": ("Ghi chú độ tin cậy", "Reliability flag"),
+    "col.design": ("Thiết kế mẫu", "Sample design"),
+    "col.df": ("Bậc tự do", "Degrees of freedom"),
+    "col.deff": ("Hệ số thiết kế", "Design effect"),
+    "col.rse": ("Sai số tương đối", "Relative SE"),
+    "col.province": ("Tỉnh, thành phố", "Province"),
+    "col.target": ("Chỉ tiêu", "Target"),
+    "col.target_source": ("Nguồn chỉ tiêu", "Target source"),
+    "col.distance": ("Khoảng cách tới chỉ tiêu", "Distance to target"),
+    "col.item": ("Câu hỏi", "Item"),
+    "col.item_code": ("Mã câu hỏi", "Item code"),
+    "col.forms": ("Phiếu", "Form"),
+    "col.form": ("Phiếu", "Form"),
+    "col.change_p": ("Giá trị p", "p-value"),
+    "col.change_significant": ("Có ý nghĩa thống kê", "Significant"),
+    "col.criterion_code": ("Tiêu chí", "Criterion"),
+    "col.deadline_year": ("Năm hoàn thành", "Deadline"),
+    "col.tasks_completed_pct": ("% nhiệm vụ hoàn thành", "% tasks completed"),
+    "col.tasks_completed_on_time_pct": ("% nhiệm vụ đúng hạn", "% tasks on time"),
+    "col.reports_on_time_pct": ("% báo cáo đúng hạn", "% reports on time"),
+    "col.units_covered": ("Số đơn vị có dữ liệu", "Units covered"),
+    "col.name_vi": ("Tên", "Name (Vietnamese)"),
+    "col.name_en": ("Tên (tiếng Anh)", "Name"),
+    "col.code_system": ("Hệ mã", "Code system"),
+    "col.pct_elements_mean": ("Bình quân 5 yếu tố (%)", "Mean of the 5 elements (%)"),
+    "col.published_pct": ("Công bố (%)", "Published (%)"),
+    "col.set_vi": ("Nhóm câu hỏi", "Item set (vi)"),
+    "col.set_en": ("Nhóm câu hỏi (en)", "Item set"),
+    "col.metric": ("Chỉ tiêu", "Metric"),
+    "col.value_pct": ("Giá trị (%)", "Value (%)"),
+    "col.alpha": ("Hệ số Cronbach α", "Cronbach's α"),
+    "col.alpha_ci_low": ("α, KTC từ", "α, CI from"),
+    "col.alpha_ci_high": ("α, KTC đến", "α, CI to"),
+    "col.items": ("Số câu hỏi", "Items"),
+    "col.respondents": ("Số người trả lời", "Respondents"),
+    "col.pct_se": ("Sai số chuẩn (điểm %)", "Standard error (points)"),
     "col.figure": ("Chỉ tiêu", "Figure"),
     "col.value": ("Giá trị", "Value"),
     "col.rank_basis": ("Căn cứ thứ hạng", "Rank basis"),
@@ -277,7 +331,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "profile.predecessors": ("Hình thành từ: {units} ({date}, {act})", "Formed from: {units} ({date}, {act})"),
     "profile.successor": ("Từ {date} thuộc: {units} ({act})", "From {date} part of: {units} ({act})"),
     "profile.no_year": ("Không có điểm của đơn vị này năm {year} trong nguồn {source}.",
-                        "No score for this unit in {year} in the {source} data."),
+                        "No score for this unit in {year} in: {source}."),
     "profile.rank_of": ("Hạng {rank}/{n}", "Rank {rank} of {n}"),
     "profile.history": ("Chỉ số qua các năm", "Index over the years"),
     "profile.history_note": ("Mỗi điểm ghi nguồn của nó; đường chấm là đơn vị tiền thân hoặc kế thừa.",
@@ -636,7 +690,113 @@ STRINGS: dict[str, tuple[str, str]] = {
     "level.commune": ("Cấp xã", "Communes"),
     "common.yes": ("có", "yes"),
     "common.no": ("không", "no"),
+    "fig.axis_from": ("{title} (trục bắt đầu từ {start})", "{title} (axis starts at {start})"),
+    "fig.index_bar": ("Chỉ số CCHC theo đơn vị", "PAR INDEX by unit"),
+    "fig.groups_bar": ("Số đơn vị theo nhóm xếp loại", "Units per group"),
+    "fig.province_map": ("Chỉ số CCHC theo tỉnh, thành phố", "PAR INDEX by province"),
+    "fig.history": ("Chỉ số CCHC qua các năm", "PAR INDEX over the years"),
+    "fig.fields": ("Chỉ số theo lĩnh vực: {unit}", "Field indices: {unit}"),
+    "fig.timeline": ("Tiến độ 16 đề án đến ngày {date}", "The 16 projects on {date}"),
+    "fig.compliance": ("Kế hoạch và báo cáo theo đơn vị, đến ngày {date}", "Plans and reports by unit, on {date}"),
+    "fig.trend_lines": ("{measure} qua các năm", "{measure} over the years"),
+    "fig.unit_year_heatmap": ("{measure} theo đơn vị và năm", "{measure} by unit and year"),
+    "fig.satisfaction_bars": ("% hài lòng theo đơn vị, khoảng tin cậy 95 %", "% satisfied by unit, with 95 % intervals"),
+    "fig.likert": ("Phân bố câu trả lời", "Distribution of answers"),
+    "fig.trend_band": ("% hài lòng qua các năm", "% satisfied over the years"),
+    "fig.map": ("Bản đồ: {what}", "Map: {what}"),
+    "fig.scatter": ("{y} so với {x}", "{y} against {x}"),
+    # upload progress steps (etl loaders report these codes) and the uploader's size note
+    "upload.step.detecting": ("Đang nhận dạng tệp…", "Detecting the file's layout…"),
+    "upload.step.transcoding": ("Đang chuyển mã sang UTF-8…", "Converting to UTF-8…"),
+    "upload.step.reading": ("Đang đọc tệp…", "Reading the file…"),
+    "upload.step.checking": ("Đang kiểm tra…", "Checking…"),
+    "upload.step.writing": ("Đang ghi dữ liệu…", "Writing…"),
+    "upload.step.done": ("Xong", "Done"),
+    "upload.size_note": ("Kéo thả tệp vào ô dưới đây hoặc bấm nút để chọn tệp; mỗi tệp tối đa {mb} MB (CSV, TXT, "
+                         "TSV hoặc XLSX).",
+                         "Drop a file in the box below or press the button to choose one; at most {mb} MB per file "
+                         "(CSV, TXT, TSV or XLSX)."),
 }
+
+
+# --- display of raw codes (ui/format and the reference, admin and tracking pages) ---
+STRINGS.update({
+    "col.audit_id": ("Mã bản ghi", "Entry"),
+    "col.user_role": ("Vai trò", "Role"),
+    "col.logged_at": ("Thời điểm", "Logged on"),
+    "col.user_name": ("Người thực hiện", "User"),
+    "col.action": ("Thao tác", "Action"),
+    "col.detail": ("Chi tiết", "Detail"),
+    "col.subject": ("Địa chỉ thư hoặc tên miền", "E-mail address or domain"),
+    "col.assigned_by": ("Người phân quyền", "Assigned by"),
+    "col.assigned_at": ("Ngày phân quyền", "Assigned on"),
+    "col.term_vi": ("Thuật ngữ (tiếng Việt)", "Term (Vietnamese)"),
+    "col.term_en": ("Thuật ngữ (tiếng Anh)", "Term (English)"),
+    "col.units_total": ("Tổng số đề án", "Projects in all"),
+    "common.yes": ("Có", "Yes"),
+    "common.no": ("Không", "No"),
+    "audit.action.load": ("Nạp dữ liệu", "Data load"),
+    "audit.action.rules": ("Lưu bộ quy tắc", "Rule set saved"),
+    "audit.action.remove": ("Gỡ lô dữ liệu", "Batch removed"),
+    "audit.action.role": ("Phân quyền", "Role assigned"),
+    "audit.detail.rows": ("{n} dòng, nguồn: {source}", "{n} rows, source: {source}"),
+    "reported.researching": ("Đang nghiên cứu", "Researching"),
+    "reported.drafting": ("Đang xây dựng dự thảo", "Drafting"),
+    "reported.submitted": ("Đã trình", "Submitted"),
+    "reported.approved": ("Đã phê duyệt", "Approved"),
+    "reported.implementing": ("Đang triển khai", "Implementing"),
+    "reported.completed": ("Đã hoàn thành", "Completed"),
+    "reported.paused": ("Tạm dừng", "Paused"),
+    "projects.reason.reported completed": ("đã báo cáo hoàn thành", "reported completed"),
+    "projects.reason.roadmap": ("thực hiện theo lộ trình, không có năm cố định", "carried out on a roadmap, no fixed year"),
+    "projects.reason.no deadline": ("chưa ghi thời hạn", "no deadline recorded"),
+    "projects.reason.deadline passed": ("đã quá thời hạn năm {year}", "deadline {year} has passed"),
+    "projects.reason.no report": ("chưa có báo cáo tiến độ", "no progress report yet"),
+    "projects.reason.paused": ("tạm dừng", "paused"),
+    "projects.reason.behind": ("hoàn thành {done} khi đã qua {gone} năm đến hạn",
+                               "{done} done with {gone} of the deadline year gone"),
+    "projects.reason.in time": ("đúng tiến độ", "in time"),
+    "leaders.rule.bands": ("khoảng điểm", "bands"),
+    "leaders.rule.group-c": ("trần theo nhóm", "group ceiling"),
+    "leaders.rule.bottom-3": ("nhóm cuối bảng", "bottom places"),
+    "leaders.rule.fall": ("giảm hạng, giảm điểm", "fall"),
+    "leaders.rule.sipas": ("SIPAS", "SIPAS"),
+    "leaders.rule.plan": ("kế hoạch CCHC năm", "annual PAR plan"),
+    "leaders.rules_source.default": (
+        "Viết cho phần mềm này để minh họa mọi loại quy tắc cùng lúc. Các khoảng điểm theo quy định của Quảng Ngãi "
+        "năm 2018; các ngưỡng khác là lựa chọn minh họa, cần thay bằng quy định của chính đơn vị.",
+        "Written for this product to show every rule kind together. Bands follow the Quảng Ngãi 2018 rule; the other "
+        "thresholds are illustrative choices to be replaced by the unit's own regulation."),
+    "leaders.rules_source.quang-ngai-2018": (
+        "Quy định của Ủy ban nhân dân tỉnh Quảng Ngãi (2018) đối với người đứng đầu các sở, ngành và huyện, theo tóm "
+        "tắt trong ghi chú nghiệp vụ của dự án (design.md chung, mục 1): chỉ số CCHC của đơn vị >= 80 hoàn thành xuất "
+        "sắc; 70 đến < 80 hoàn thành tốt; 50 đến < 70 hoàn thành; < 50 không hoàn thành. Số văn bản chưa được kiểm "
+        "chứng. Cung cấp như một mẫu: áp dụng cho mọi cấp và mọi năm từ 2018.",
+        "Rule of the People's Committee of Quảng Ngãi province (2018) for the heads of its departments and districts, "
+        "as summarised in the project's domain notes (shared design.md, section 1): unit PAR score >= 80 excellent; 70 "
+        "to < 80 good; 50 to < 70 completed; < 50 not completed. The document number was not verified. Shipped as a "
+        "template: it applies to any level and every year from 2018."),
+    "method.decision": ("Quyết định", "Decision"),
+    "data.sources_file": ("Danh mục nguồn chi tiết của từng số liệu công bố (tệp data/reference/SOURCES.md, bản "
+                          "tiếng Anh) có thể tải về tại đây.",
+                          "The detailed list of sources of every published figure (data/reference/SOURCES.md)."),
+    "data.sources_download": ("Tải danh mục nguồn (SOURCES.md)", "Download the list of sources (SOURCES.md)"),
+    "data.licences_text": (
+        "- **Số liệu công bố** (`reference/par_index_*.csv`, `reference/sipas_*.csv`, `reference/papi_*.csv`): số "
+        "liệu chép từ các trang, tệp công khai nêu ở cột `source` của từng dòng; xem `reference/SOURCES.md`.\n"
+        "- **Bảng chuyển đổi tỉnh năm 2025** (`reference/province_merger_2025.csv`): lấy từ dữ liệu "
+        "`vietnamadminunits` (giấy phép MIT), đối chiếu với danh sách của Chính phủ (Nghị quyết 202/2025/QH15).\n"
+        "- **34 tỉnh, thành phố** (`units/provinces_vn34.csv`): mã và tên từ "
+        "`thanglequoc/vietnamese-provinces-database`, giấy phép MIT, Bản quyền (c) 2021 Thang Le Quoc.\n"
+        "- **Các đề án quốc gia** (`reference/national_projects_2021_2030.csv`): Phụ lục 2 Công văn "
+        "3759/BNV-CCHC (2021), văn bản công khai của cơ quan nhà nước.\n"
+        "- **Bộ tiêu chí và bộ công cụ khảo sát** (`frameworks/`, `instruments/`): soạn cho phần mềm này. Tên lĩnh "
+        "vực và thành phần theo phương pháp chính thức; điểm từng tiêu chí và câu chữ từng câu hỏi là diễn giải minh "
+        "họa, và mỗi tệp đều ghi rõ điều đó.\n"
+        "- **Dữ liệu mô phỏng**: tạo bởi `etl/demo.py` với hạt giống cố định; là dữ liệu tổng hợp, không bao giờ "
+        "được trình bày như số liệu công bố.",
+        ""),
+})
 
 
 # The six socio-economic regions (Resolution 81/2023/QH15), keyed by their Vietnamese names.
@@ -667,24 +827,21 @@ def t(key: str, lang: str = DEFAULT_LANG, **values) -> str:
 
 
 def fmt_number(value: float | None, lang: str, decimals: int = 2) -> str:
-    """86.98 -> '86,98' (vi) or '86.98' (en); thousands with '.' (vi) or ',' (en); None -> '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    text = f"{value:,.{decimals}f}"
-    if lang == "vi":
-        text = text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return text
+    """86.98 -> '86,98' (vi) or '86.98' (en); thousands with '.' (vi) or ',' (en); None -> '—' (ui.format, Babel)."""
+    from ui.format import number
+
+    return number(value, lang, decimals)
 
 
 def fmt_pct(value: float | None, lang: str, decimals: int = 2) -> str:
     """86.98 -> '86,98 %' (vi) / '86.98 %' (en)."""
-    text = fmt_number(value, lang, decimals)
-    return text if text == "—" else f"{text} %"
+    from ui.format import percent
+
+    return percent(value, lang, decimals)
 
 
 def fmt_signed(value: float | None, lang: str, decimals: int = 2) -> str:
     """+1,23 / -0,50 with an explicit sign (ASCII minus, which st.metric reads as a fall)."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return "—"
-    sign = "+" if value > 0 else ("-" if value < 0 else "±")
-    return f"{sign}{fmt_number(abs(value), lang, decimals)}"
+    from ui.format import signed
+
+    return signed(value, lang, decimals)

@@ -28,8 +28,28 @@ class Filters:
     source: str | None  # None = automatic choice (upload, published, demo)
 
 
+def language_from_param(value: str | None) -> str | None:
+    """The language a ?lang= value names: a code (vi, en, EN, en-US) or a label (Tiếng Việt, English); else None."""
+    if not value:
+        return None
+    text = str(value).strip()
+    for code, label in LANGUAGES.items():
+        if text.casefold() == label.casefold():
+            return code
+    code = text.lower().replace("_", "-").split("-", 1)[0]
+    return code if code in LANGUAGES else None
+
+
 def language_switch() -> str:
-    """The language control; drawn first so every other label can use it."""
+    """The language control; drawn first so every other label can use it.
+
+    The control is bound to the URL, which holds its label (?lang=English). A link may also say ?lang=en or
+    ?lang=vi: before the control first exists in the session, such a value is read here and given to it.
+    """
+    if "lang" not in st.session_state:
+        wanted = language_from_param(st.query_params.get("lang"))
+        if wanted and st.query_params.get("lang") != LANGUAGES[wanted]:
+            st.session_state["lang"] = wanted
     lang = st.sidebar.segmented_control(
         "Ngôn ngữ / Language", list(LANGUAGES), format_func=LANGUAGES.get, default=DEFAULT_LANG,
         key="lang", bind="query-params", required=True,
@@ -38,12 +58,13 @@ def language_switch() -> str:
 
 
 def url_selectbox(container, label: str, options: Sequence[str], format_func: Callable[[str], str], key: str,
-                  default: str | None = None) -> str:
+                  default: str | None = None, scope: str = "") -> str:
     """A selectbox whose option code (not its label) lives in the URL under `key`.
 
     The choice is kept in the session under its own name, so it survives page switches and the
     widget being re-created when the language (and so every label) changes; the URL is read only
-    when the session has no choice yet.
+    when the session has no choice yet. `scope` (e.g. the survey) gives the widget a key of its own per scope,
+    for options that change with it.
     """
     default = default if default in options else options[0]
     chosen_key = f"_chosen_{key}"
@@ -54,13 +75,76 @@ def url_selectbox(container, label: str, options: Sequence[str], format_func: Ca
         st.session_state[chosen_key] = default
     # One widget per language: its labels differ, and a fresh widget starts from the kept choice.
     value = container.selectbox(label, options, index=list(options).index(st.session_state[chosen_key]),
-                                format_func=format_func, key=f"{key}.{current_lang()}")
+                                format_func=format_func, key=f"{key}.{scope + '.' if scope else ''}{current_lang()}")
     st.session_state[chosen_key] = value
     if value == default:
         st.query_params.pop(key, None)
     else:
         st.query_params[key] = value
     return value
+
+
+def url_choices(key: str, options: Sequence[str], default: Sequence[str]) -> list[str]:
+    """The kept choice of several options (a multiselect's), read from the URL (?key=a,b,c) on first use.
+
+    Like url_selectbox, the choice lives in the session under its own name, so it outlasts the widget (whose key may
+    change with the language); choices no longer among the options are dropped. Write it back with
+    set_url_choices once the widget has answered.
+    """
+    chosen_key = f"_chosen_{key}"
+    if chosen_key not in st.session_state:
+        raw = st.query_params.get(key)
+        if raw is None:
+            st.session_state[chosen_key] = list(default)
+        else:
+            wanted = [v for v in raw.split(",") if v in options]
+            st.session_state[chosen_key] = wanted if wanted or raw == "" else list(default)
+    chosen = st.session_state[chosen_key]
+    kept = [v for v in chosen if v in options]
+    return kept if kept or not chosen else [v for v in default if v in options]
+
+
+def set_url_choices(key: str, values: Sequence[str]) -> None:
+    """Keep a multi-choice in the session and in the URL (?key=a,b,c; ?key= when nothing is chosen)."""
+    st.session_state[f"_chosen_{key}"] = list(values)
+    st.query_params[key] = ",".join(values)
+
+
+def url_range(key: str, low: int, high: int, default: tuple[int, int]) -> tuple[int, int]:
+    """A kept (first, last) pair, read from the URL (?key=2021-2025) on first use and clamped to [low, high]."""
+    chosen_key = f"_chosen_{key}"
+    if chosen_key not in st.session_state:
+        value = default
+        raw = st.query_params.get(key) or ""
+        parts = raw.replace(",", "-").split("-")
+        if len(parts) == 2 and all(p.strip().isdigit() for p in parts):
+            value = tuple(sorted(int(p) for p in parts))
+        st.session_state[chosen_key] = value
+    first, last = st.session_state[chosen_key]
+    first, last = max(low, min(first, high)), min(high, max(last, low))
+    return (first, last) if first <= last else default
+
+
+def set_url_range(key: str, value: tuple[int, int]) -> None:
+    st.session_state[f"_chosen_{key}"] = (int(value[0]), int(value[1]))
+    st.query_params[key] = f"{int(value[0])}-{int(value[1])}"
+
+
+def own_unit() -> str | None:
+    """The signed-in user's own unit (`SYSTEM:CODE`) when the roles file names one under `units:` (e-mail -> unit),
+    else None. Only a verified, signed-in address counts: in local or anonymous mode nobody has a unit."""
+    from etl.access import configured_roles
+
+    policy = st.session_state.get("access_policy")
+    actor = st.session_state.get("actor")
+    if actor is None or getattr(policy, "mode", None) != "signin" or st.session_state.get("email_unverified"):
+        return None
+    try:
+        units = configured_roles().get("units") or {}
+    except (ValueError, OSError):
+        return None
+    unit = units.get(str(actor.user).strip().lower())
+    return str(unit) if unit and ":" in str(unit) else None
 
 
 def current_lang() -> str:

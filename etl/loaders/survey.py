@@ -25,8 +25,8 @@ from etl.loaders.survey_instruments import InstrumentError, instruments_from_sto
 from etl.loaders.survey_read import Layout, ReadRejected, open_file
 from etl.loaders.survey_rows import YEAR_RANGE, RowContext, build_rows, stage
 from etl.loaders.survey_spec import KINDS, SURVEYS, match_headers
-from etl.loaders.survey_report import (content_problems, header_problems, item_problems, partly_blank_problems,
-                                        report)
+from etl.loaders.survey_report import (REPORT_CAP, content_problems, header_problems, item_problems,
+                                        missing_columns, other_kind, partly_blank_problems, report)
 from etl.loaders.survey_validate import RowChecks
 from etl.loaders.survey_write import (breakdown, prepare_quarantine, retire_replaced, write_quarantine,
                                       write_survey)
@@ -124,8 +124,12 @@ def stage_survey(con: duckdb.DuckDBPyConnection, path: Path, name: str, options:
         layout = open_file(con, path, name, workdir, expected_headers=_expected_headers(survey, codes),
                            sheet=options.get("sheet"), max_bytes=max_bytes, progress=say)
         match = match_headers(layout.headers, kind, codes)
+        wrong = other_kind(layout, kind, match, instruments, items_by_survey)
+        if wrong:  # rows checked against the wrong questionnaire would only bury the one useful message
+            raise LoadRejected(layout.warnings + [wrong])
+        # A header problem does not stop the checks: every column and row that can still be checked is, so that
+        # one report lists everything to fix (a missing column's own rows are not listed again, see below).
         problems = header_problems(layout, kind, match, instruments, items_by_survey, options.get("year"))
-        _refuse_if_errors(layout, problems)
         ctx = RowContext(kind, instruments, match, options.get("year"))
         say(0.25, "reading")
         stage(con, layout, ctx, progress=say)
@@ -145,20 +149,33 @@ def stage_survey(con: duckdb.DuckDBPyConnection, path: Path, name: str, options:
     if len(instruments) > 1:  # health: the forms used decide which item columns must be there
         used = {r[0] for r in con.execute("SELECT DISTINCT instrument_id FROM survey_rows").fetchall()}
         problems += item_problems(layout, match, [i for i in instruments if i.instrument_id in used])
-    _refuse_if_errors(layout, problems)
+    if records == 0:  # nothing under the header: nothing more to check
+        _refuse_if_errors(layout, problems)
     checks = RowChecks(con, layout, ctx, source=source, replaced_batch=replace)
     checks.run()
+    _drop_echoes(con, kind, match, problems)
     rejected, valid = checks.outcome()
-    if rejected:
-        found = report(con, layout, match)
+    whole_file = _errors(problems)
+    if rejected or whole_file:
+        found = report(con, layout, match, REPORT_CAP) if rejected else []
         # a column filled on some rows only is the whole file's problem: no subset of its rows is right to load
         whole = partly_blank_problems(layout, match, checks.partly_blank)
-        if whole or not options.get("keep_valid") or valid == 0:
+        if whole_file or whole or not options.get("keep_valid") or valid == 0:
             raise LoadRejected(layout.warnings + problems + whole + found)
         # kept rows load; the report stays with the result as warnings, the rows in survey_quarantine
         problems += [Problem(p.file, p.row, p.column, p.value, p.message_en, p.message_vi, "warning") for p in found]
     return _prepared(con, layout, ctx, layout.warnings + problems, rejected, valid, source=source, replace=replace,
                      say=say)
+
+
+def _drop_echoes(con: duckdb.DuckDBPyConnection, kind, match, problems: list[Problem]) -> None:
+    """Row problems that only repeat a header problem: 'a value is required' on every row of a missing column,
+    'no year' on every row of a file already told it has no year column."""
+    missing = [c.name for c in missing_columns(kind, match)]
+    if missing:
+        con.execute("DELETE FROM survey_problem WHERE code = 'required' AND list_contains(?, col)", [missing])
+    if "year" not in match.columns and "survey_date" not in match.columns and _errors(problems):
+        con.execute("DELETE FROM survey_problem WHERE code = 'no_year'")
 
 
 def _refuse_if_errors(layout: Layout, problems: list[Problem]) -> None:

@@ -9,6 +9,7 @@ from openpyxl.utils import get_column_letter
 from etl.loaders.survey_instruments import Instrument
 from etl.loaders.survey_read import Layout
 from etl.loaders.survey_spec import KINDS, HeaderMatch, SurveyKind, guess_kind
+from etl.names import name_key, nearest
 from etl.problems import Problem
 
 REPORT_CAP = 1000  # problems listed per kind of problem; the rest are counted
@@ -72,6 +73,8 @@ _FILE_TEXT = {
     "twice": ("columns '{first}' and '{other}' both mean '{meaning}'; keep one",
               "hai cột '{first}' và '{other}' cùng có nghĩa '{meaning}'; giữ một cột"),
     "unused": ("columns not used: {names}", "các cột không dùng đến: {names}"),
+    "unused_named": ('{header} (did you mean "{suggestion}"?)', '{header} (có phải "{suggestion}"?)'),
+    "is_it": ('; is it the column "{header}"? Rename it', '; có phải là cột "{header}"? Hãy đổi tên cột'),
     "wrong_kind": ("this looks like a {other_en} file, not a {this_en} file; load it as: "
                    "python -m etl load {other} FILE",
                    "tệp này có vẻ là tệp {other_vi}, không phải {this_vi}; hãy nạp bằng lệnh: "
@@ -85,7 +88,8 @@ _FILE_TEXT = {
                      "cột {column} có giá trị ở {filled:,} dòng và để trống ở {blank:,} dòng (các dòng trống được "
                      "liệt kê): cột này phải được điền ở mọi dòng hoặc để trống ở mọi dòng. {fix} Đây là lỗi của "
                      "cả tệp nên cả tệp bị từ chối, kể cả khi dùng --keep-valid"),
-    "more": ("… and {n:,} more row(s) with this problem: {reason}", "… và {n:,} dòng khác có cùng lỗi: {reason}"),
+    "more": ("… and {n:,} more row(s) with this problem: {reason} (the report lists the first {cap:,} rows of each "
+             "problem)", "… và {n:,} dòng khác có cùng lỗi: {reason} (báo cáo liệt kê {cap:,} dòng đầu của mỗi lỗi)"),
 }
 
 
@@ -117,28 +121,46 @@ def header_problems(layout: Layout, kind: SurveyKind, match: HeaderMatch, instru
     """Missing and doubled columns, a file of another kind, no year, header only; unused columns as a warning."""
     name, row = layout.file_name, layout.header_row
     problems = []
-    missing = [c for c in kind.columns if c.required and c.name not in match.columns]
-    absent_items = any(code not in match.items for i in instruments for code in i.item_codes())
-    if missing or absent_items:
-        other = guess_kind(layout.headers, items_by_survey, kind.survey)
-        if other:  # the file's own kind is the one useful thing to say; its missing columns are noise
-            o = KINDS[other]
-            return [_file_problem(name, "wrong_kind", row, other=other, other_en=o.name_en, other_vi=o.name_vi,
-                                  this_en=kind.name_en, this_vi=kind.name_vi)]
+    missing = missing_columns(kind, match)
+    wrong = other_kind(layout, kind, match, instruments, items_by_survey)
+    if wrong:  # the file's own kind is the one useful thing to say; its missing columns are noise
+        return [wrong]
+    suggested = header_suggestions(layout, kind, match, instruments)
     for column in missing:
-        problems.append(_file_problem(name, "missing", row, column.name, required=column.name,
-                                      aliases=", ".join(column.aliases)))
+        problems.append(_with_hint(_file_problem(name, "missing", row, column.name, required=column.name,
+                                                 aliases=", ".join(column.aliases)), suggested, [column.name]))
     for column, first, other in match.duplicates:
         problems.append(_file_problem(name, "twice", row, layout.headers[other], first=layout.headers[first],
                                       other=layout.headers[other], meaning=column))
     if len(instruments) == 1:  # health forms are checked once the forms in the file are known
-        problems += item_problems(layout, match, instruments)
+        problems += item_problems(layout, match, instruments, suggested)
     if option_year is None and "year" not in match.columns and "survey_date" not in match.columns:
         problems.append(_file_problem(name, "no_year", row))
-    unused = [layout.headers[p] for p in match.unused]
-    if unused:
-        problems.append(_file_problem(name, "unused", row, severity="warning", names=", ".join(unused)))
+    if match.unused:
+        labels = [[_unused_label(layout.headers[p], suggested, lang) for p in match.unused] for lang in (0, 1)]
+        en, vi = _FILE_TEXT["unused"]
+        problems.append(Problem(name, row, None, None, en.format(names=", ".join(labels[0])),
+                                vi.format(names=", ".join(labels[1])), "warning"))
     return problems
+
+
+def missing_columns(kind: SurveyKind, match: HeaderMatch) -> list:
+    """The required columns the file has no header for."""
+    return [c for c in kind.columns if c.required and c.name not in match.columns]
+
+
+def other_kind(layout: Layout, kind: SurveyKind, match: HeaderMatch, instruments: list[Instrument],
+               items_by_survey: dict[str, list[str]]) -> Problem | None:
+    """The one problem of a file of another survey kind (asked only when columns are missing), or None."""
+    absent_items = any(code not in match.items for i in instruments for code in i.item_codes())
+    if not (missing_columns(kind, match) or absent_items):
+        return None
+    other = guess_kind(layout.headers, items_by_survey, kind.survey)
+    if not other:
+        return None
+    o = KINDS[other]
+    return _file_problem(layout.file_name, "wrong_kind", layout.header_row, other=other, other_en=o.name_en,
+                         other_vi=o.name_vi, this_en=kind.name_en, this_vi=kind.name_vi)
 
 
 def content_problems(layout: Layout, records: int) -> list[Problem]:
@@ -149,15 +171,59 @@ def content_problems(layout: Layout, records: int) -> list[Problem]:
     return problems
 
 
-def item_problems(layout: Layout, match: HeaderMatch, instruments: list[Instrument]) -> list[Problem]:
-    """Item columns a form needs that the file lacks, one problem per form listing them."""
+def item_problems(layout: Layout, match: HeaderMatch, instruments: list[Instrument],
+                  suggested: dict[str, str] | None = None) -> list[Problem]:
+    """Item columns a form needs that the file lacks, one problem per form listing them (and the file's unused
+    header that looks like one of them)."""
+    if suggested is None:
+        suggested = _suggestions(layout, match, {}, [c for i in instruments for c in i.item_codes()])
     problems = []
     for instrument in instruments:
         absent = [code for code in instrument.item_codes() if code not in match.items]
         if absent:
-            problems.append(_file_problem(layout.file_name, "missing_items", layout.header_row, ", ".join(absent),
-                                          form=instrument.form, codes=", ".join(absent)))
+            problems.append(_with_hint(_file_problem(layout.file_name, "missing_items", layout.header_row,
+                                                     ", ".join(absent), form=instrument.form, codes=", ".join(absent)),
+                                       suggested, absent))
     return problems
+
+
+def header_suggestions(layout: Layout, kind: SurveyKind, match: HeaderMatch,
+                       instruments: list[Instrument]) -> dict[str, str]:
+    """Unused header -> the expected column or item it nearly spells ('C3x' -> 'C3', 'tinh thanh phos' ->
+    'province'), compared without diacritics against the columns and items the file lacks."""
+    columns = {name_key(spelling): c.name for c in kind.columns if c.name not in match.columns
+               for spelling in (c.name, *c.aliases)}
+    return _suggestions(layout, match, columns, [c for i in instruments for c in i.item_codes()])
+
+
+def _suggestions(layout: Layout, match: HeaderMatch, columns: dict[str, str], codes: list[str]) -> dict[str, str]:
+    candidates = dict(columns)
+    candidates.update({name_key(code): code for code in codes if code not in match.items})
+    found = {}
+    for position in match.unused:
+        suggestion = nearest(layout.headers[position], candidates)
+        if suggestion:
+            found[layout.headers[position]] = suggestion
+    return found
+
+
+def _unused_label(header: str, suggested: dict[str, str], lang: int) -> str:
+    """An unused header as the report names it, with the column it nearly spells; lang 0 English, 1 Vietnamese."""
+    if header not in suggested:
+        return header
+    return _FILE_TEXT["unused_named"][lang].format(header=header, suggestion=suggested[header])
+
+
+def _with_hint(problem: Problem, suggested: dict[str, str], names: list[str]) -> Problem:
+    """The problem of a missing column, naming the file's header that looks like it."""
+    headers = [h for h, name in suggested.items() if name in names]
+    if not headers:
+        return problem
+    en, vi = _FILE_TEXT["is_it"]
+    listed = '", "'.join(headers)
+    return Problem(problem.file, problem.row, problem.column, problem.value,
+                   problem.message_en + en.format(header=listed), problem.message_vi + vi.format(header=listed),
+                   problem.severity)
 
 
 def partly_blank_problems(layout: Layout, match: HeaderMatch,
@@ -207,6 +273,7 @@ def report(con: duckdb.DuckDBPyConnection, layout: Layout, match: HeaderMatch, c
     for code, col, n in counts:
         example = first[(code, col)]
         en, vi = _FILE_TEXT["more"]
-        problems.append(Problem(name, None, example.column, None, en.format(n=n - cap, reason=example.message_en),
-                                vi.format(n=n - cap, reason=example.message_vi)))
+        problems.append(Problem(name, None, example.column, None,
+                                en.format(n=n - cap, reason=example.message_en, cap=cap),
+                                vi.format(n=n - cap, reason=example.message_vi, cap=cap)))
     return problems

@@ -172,8 +172,9 @@ def build_rows(con: duckdb.DuckDBPyConnection, ctx: RowContext) -> None:
             coded.append(f"m_{column}.value AS {column}")
         else:
             coded.append(f"NULL::VARCHAR AS {column}")
-    if len(ctx.instruments) > 1:  # health: the form column picks the instrument
-        coded.append("m_form.instrument_id AS instrument_id")
+    if len(ctx.instruments) > 1:  # health: the form column picks the instrument (none: the header is reported)
+        coded.append("m_form.instrument_id AS instrument_id" if "form" in ctx.coded
+                     else "NULL::VARCHAR AS instrument_id")
     else:
         coded.append(f"{_literal(ctx.instruments[0].instrument_id)} AS instrument_id")
     option_year = "NULL" if ctx.option_year is None else str(int(ctx.option_year))

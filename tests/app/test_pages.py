@@ -187,7 +187,7 @@ def test_rankings_table_and_exports(demo_db_master, monkeypatch):
     at.switch_page("pages/rankings_page.py").run()
     assert not at.exception
     table = at.dataframe[0].value
-    assert table["Rank"].tolist()[:3] == [1, 2, 3]
+    assert table["Rank"].tolist()[:3] == ["1", "2", "3"]     # display text (ui.format); exports keep numbers
     assert table["Unit"].tolist()[0] == "Ministry of Justice"
     assert table["Profile"].iloc[0] == "profile?unit=ministry-2021:BTP&year=2023"
     labels = [b.label for b in at.get("download_button")]
@@ -220,17 +220,18 @@ def test_an_admin_reads_the_audit_log_and_assigns_a_role(demo_db, monkeypatch, t
     assert at.title[0].value == "Audit log"
     log = at.dataframe[0].value
     assert len(log) == logged
-    assert set(log["action"]) == {"load", "rules"} and set(log["user_name"]) == {"build"}
+    # Headers and actions are shown translated (English here), no longer as raw column names and codes.
+    assert set(log["Action"]) == {"Data load", "Rule set saved"} and set(log["User"]) == {"build"}
     at.selectbox(key="audit_action").select("rules").run()
     rules = at.dataframe[0].value
-    assert sorted(rules["file_name"]) == ["rules/default.yaml", "rules/quang-ngai-2018.yaml"]
+    assert sorted(rules["File"]) == ["rules/default.yaml", "rules/quang-ngai-2018.yaml"]
 
     at.switch_page("pages/roles_page.py").run()
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "User roles"
     assert at.dataframe[0].value.empty                        # nobody assigned in the database yet
     shown = __import__("json").loads(at.json[0].value)
-    assert shown == {"default_role": "analyst", "users": {"lan@moha.gov.vn": "admin"}, "domains": {}}
+    assert shown == {"default_role": "analyst", "users": {"lan@moha.gov.vn": "admin"}, "domains": {}, "units": {}}
     assert any(str(roles) in as_shown(c.value) for c in at.caption)
     at.main.text_input[0].input("Binh@MOHA.gov.vn")
     at.main.selectbox[0].select("viewer")
@@ -240,7 +241,7 @@ def test_an_admin_reads_the_audit_log_and_assigns_a_role(demo_db, monkeypatch, t
     at.run()    # the table is drawn above the form, so it shows the assignment from the next run on
     assert not at.exception, [e.value for e in at.exception]
     table = at.dataframe[0].value
-    assert table[["subject", "role"]].values.tolist() == [["binh@moha.gov.vn", "viewer"]]
+    assert table[["E-mail address or domain", "Role"]].values.tolist() == [["binh@moha.gov.vn", "viewer"]]
     con = duckdb.connect(str(demo_db), read_only=True)
     assert con.execute("SELECT subject, role FROM role_assignment").fetchall() == [("binh@moha.gov.vn", "viewer")]
     assert con.execute("SELECT action, detail FROM audit ORDER BY audit_id DESC LIMIT 1").fetchall() == [

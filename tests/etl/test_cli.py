@@ -7,7 +7,6 @@ from datetime import date
 from pathlib import Path
 
 import duckdb
-import pytest
 
 from tests.conftest import PROJECT, table_fingerprint
 

@@ -15,7 +15,7 @@ import pytest
 from etl.loaders.survey_report import REPORT_CAP
 from etl.problems import LoadRejected
 from tests.conftest import table_fingerprint
-from tests.etl.test_load_survey import (SIPAS_HEADERS, SIPAS_ITEMS, load, run_cli, sipas_rows, write_csv,
+from tests.etl.test_load_survey import (SIPAS_HEADERS, load, run_cli, sipas_rows, write_csv,
                                         write_xlsx)
 from tests.etl.test_load_survey_facilities import HEALTH_HEADERS, patient
 

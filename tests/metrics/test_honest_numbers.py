@@ -215,6 +215,8 @@ def test_rank_series_on_partial_data_uses_only_stated_ranks(reference_store):
     assert str(series["value"].dtype) == "Int64"
     merged = trend(reference_store, "vn34", 2024, 2024, "rank", source="published")
     assert merged["value"].dropna().max() <= 63
+    hanoi = merged[merged["code"] == "01"].iloc[0]
+    assert hanoi["value"] == 3 and hanoi["note"] == "rank as the release states it, among 63 (vn63)"
     assert merged.loc[merged["status"] == "reconstructed", "value"].isna().all()
 
 
