@@ -22,11 +22,11 @@ def unit_info(con: duckdb.DuckDBPyConnection, code_system: str, code: str) -> di
         return None
     info = rows.iloc[0].to_dict()
     info["predecessors"] = con.execute(
-        "SELECT l.from_system, l.from_code, u.name_vi, l.relation, l.effective_date, l.legal_act FROM unit_lineage l "
+        "SELECT l.from_system, l.from_code, u.name_vi, u.name_en, l.relation, l.effective_date, l.legal_act FROM unit_lineage l "
         "JOIN unit u ON u.code_system = l.from_system AND u.code = l.from_code "
         "WHERE l.to_system = ? AND l.to_code = ? ORDER BY 2", [code_system, code]).df()
     info["successors"] = con.execute(
-        "SELECT l.to_system, l.to_code, u.name_vi, l.relation, l.effective_date, l.legal_act FROM unit_lineage l "
+        "SELECT l.to_system, l.to_code, u.name_vi, u.name_en, l.relation, l.effective_date, l.legal_act FROM unit_lineage l "
         "JOIN unit u ON u.code_system = l.to_system AND u.code = l.to_code "
         "WHERE l.from_system = ? AND l.from_code = ? ORDER BY 2", [code_system, code]).df()
     return info

@@ -60,7 +60,15 @@ held = sorted({int(y) for y in fetch(available_datasets, f.level)["year"]}) or [
 low, high = held[0], max(held[-1], held[0] + 1)
 first, last = url_range("years", low, high, (low, held[-1]))
 # The units (in the URL as ?units=01,79): on a first look, ones with values for the chosen source and years.
-series = fetch(trend, system, first, last, measure, weighting, f.source)
+
+
+def in_language(frame, code_system: str):
+    """The series with unit names in the reader's language (metrics give the Vietnamese name)."""
+    names = dict(zip(*fetch(list_units, code_system, lang)[["code", "name"]].T.values))
+    return frame.assign(name=frame["code"].map(names).fillna(frame["name"]))
+
+
+series = in_language(fetch(trend, system, first, last, measure, weighting, f.source), system)
 default_units = units_with_values(series, measure) or units["code"].head(DEFAULT_COUNT).tolist()
 picked = st.multiselect(t("compare.units", lang), units["code"].tolist(),
                         default=url_choices("units", units["code"].tolist(), default_units),
@@ -70,7 +78,7 @@ span = st.slider(t("compare.years", lang), low, high, (first, last), key=f"span.
 set_url_range("years", span)
 if tuple(span) != (first, last):    # the slider moved: the series follows in this run
     first, last = span
-    series = fetch(trend, system, first, last, measure, weighting, f.source)
+    series = in_language(fetch(trend, system, first, last, measure, weighting, f.source), system)
 mark_sources(set(series["source"].dropna()), lang)
 shown = series[series["code"].isin(picked)] if picked else series
 
@@ -90,7 +98,8 @@ if first < switch <= last:
 extra = None
 if system == LEVEL_SYSTEMS[f.level][1] and st.toggle(t("compare.predecessors", lang), key="preds",
                                                     bind="query-params"):
-    old = fetch(trend, LEVEL_SYSTEMS[f.level][0], first, min(last, switch - 1), measure, weighting, f.source)
+    old = in_language(fetch(trend, LEVEL_SYSTEMS[f.level][0], first, min(last, switch - 1), measure, weighting,
+                            f.source), LEVEL_SYSTEMS[f.level][0])
     wanted = {u.split(":", 1)[1] for u in shown[shown["status"] == "reconstructed"]["from_units"].str.split("; ").explode()}
     extra = old[old["code"].isin(wanted)]
 

@@ -26,6 +26,15 @@ cols[1].caption(source_label(view.source, lang))
 if view.published_average:
     cols[2].metric(t("overview.published_average", lang), fmt_pct(view.published_average["value"], lang))
     cols[2].caption(source_label("published", lang))
+else:
+    # No published average for this year: the top group's size, which leaders ask next.
+    top_group = view.groups.iloc[0] if len(view.groups) and pd.notna(view.groups["units"].iloc[0]) else None
+    if top_group is not None:
+        cols[2].metric(top_group["label_vi" if lang == "vi" else "label_en"], f"{int(top_group['units'])}")
+        cols[2].caption(t(f"basis.{view.groups_basis}", lang))
+    else:
+        cols[2].metric(t("overview.published_average", lang), "—")
+        cols[2].caption(t("coverage.not_stated", lang))
 movers_source = "published" if view.movers_basis == "published" else view.source
 for key, mover, arrow in (("overview.riser", view.riser, "up"), ("overview.faller", view.faller, "down")):
     if mover:
@@ -33,9 +42,9 @@ for key, mover, arrow in (("overview.riser", view.riser, "up"), ("overview.falle
         if not pd.isna(mover.get("delta_rank")):
             delta += f" · {fmt_signed(float(mover['delta_rank']), lang, 0)} {t('overview.ranks', lang)}"
         basis = mover.get("change_basis")
-        cols[3].metric(t(key, lang), md_escape(mover[name_col]), delta, delta_arrow=arrow,
-                       delta_description=(t(f"change.{basis}", lang)
-                                          if basis in ("reconstructed", "continued", "published") else None))
+        cols[3].metric(t(key, lang), md_escape(mover[name_col]), delta, delta_arrow=arrow)
+        if basis in ("reconstructed", "continued", "published"):
+            cols[3].caption(t(f"change.{basis}", lang))      # a caption wraps; a delta description was cut
 if view.riser or view.faller:
     cols[3].caption(source_label(movers_source, lang))
 else:

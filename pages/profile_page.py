@@ -84,11 +84,11 @@ region = region_name(info["region"], lang) or "—"
 st.caption(t("profile.identity", lang, ref=key, kind=t(f"kind.{info['kind']}", lang), region=region))
 if len(info["predecessors"]) and not (len(info["predecessors"]) == 1 and info["predecessors"]["relation"].iloc[0] == "continued"):
     p = info["predecessors"]
-    st.caption(t("profile.predecessors", lang, units=md_escape(", ".join(p["name_vi"] + " (" + p["from_system"] + ":" + p["from_code"] + ")")),
+    st.caption(t("profile.predecessors", lang, units=md_escape(", ".join(p[name_col] + " (" + p["from_system"] + ":" + p["from_code"] + ")")),
                  date=pd.Timestamp(p["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=md_escape(p["legal_act"].iloc[0])))
 if len(info["successors"]):
     s = info["successors"]
-    st.caption(t("profile.successor", lang, units=md_escape(", ".join(s["name_vi"] + " (" + s["to_system"] + ":" + s["to_code"] + ")")),
+    st.caption(t("profile.successor", lang, units=md_escape(", ".join(s[name_col] + " (" + s["to_system"] + ":" + s["to_code"] + ")")),
                  date=pd.Timestamp(s["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=md_escape(s["legal_act"].iloc[0])))
 
 # The year's figures come from one dataset: the chosen source (never another in its place), or automatically the

@@ -36,18 +36,19 @@ st.subheader(t("rankings.table", lang))
 field_columns = [c for c in table.columns if c.startswith("field_")]
 shown = pd.DataFrame({
     # A rank is shown as the release gave it, or computed from a complete table; never from a partial one:
-    # the basis column says which, and "rank not published" where there is none.
+    # the basis column says which, and "rank not published" where there is none. The columns a leader reads
+    # first (unit, link to its profile, index, change) come first, so a phone shows them without scrolling.
     t("col.rank", lang): table["rank"],
-    t("col.rank_basis", lang): [t(f"rank_basis.{b}", lang) for b in table["rank_basis"]],
     t("col.unit", lang): table["name"],
+    t("col.profile", lang): [f"profile?unit={s}:{c}&year={view.year}" for s, c in zip(table["code_system"], table["code"])],
     t("col.index", lang): table["index"],
-    t("col.group", lang): table["group"],
     t("col.delta_index", lang): table["delta_index"],
     t("col.delta_rank", lang): table["delta_rank"],
+    t("col.group", lang): table["group"],
+    t("col.rank_basis", lang): [t(f"rank_basis.{b}", lang) for b in table["rank_basis"]],
     t("col.appraisal", lang): table["appraisal"],
     t("col.survey", lang): table["survey"],
     **{t("col.field", lang, code=c.split("_", 1)[1]): table[c] for c in field_columns},
-    t("col.profile", lang): [f"profile?unit={s}:{c}&year={view.year}" for s, c in zip(table["code_system"], table["code"])],
 })
 # Shown as text in the language's format (ui.format); the exports below keep the numbers.
 two = {name: 2 for name in [t("col.index", lang), t("col.delta_index", lang), t("col.appraisal", lang),

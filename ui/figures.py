@@ -158,8 +158,8 @@ def province_map(results: pd.DataFrame, geojson: dict, lang: str, title: str | N
         marker_line_width=0.5, colorbar=dict(title=t("col.index", lang), thickness=12, len=0.6), name=""))
     figure.update_geos(fitbounds="locations", visible=False, projection_type="mercator")
     heading(figure, title or t("fig.province_map", lang))
-    figure.update_layout(height=max(620, 22 * len(data) + 80), margin=dict(l=0, r=0, t=40, b=0),
-                         separators=",." if lang == "vi" else ".,")
+    # A fixed height: the country's shape, not the number of rows, sets it (a tall map looked stretched).
+    figure.update_layout(height=680, margin=dict(l=0, r=0, t=40, b=0), separators=",." if lang == "vi" else ".,")
     return figure
 
 

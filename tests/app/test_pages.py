@@ -247,3 +247,11 @@ def test_an_admin_reads_the_audit_log_and_assigns_a_role(demo_db, monkeypatch, t
     assert con.execute("SELECT action, detail FROM audit ORDER BY audit_id DESC LIMIT 1").fetchall() == [
         ("role", "binh@moha.gov.vn -> viewer")]
     con.close()
+
+
+def test_compare_page_names_units_in_the_readers_language(demo_db_master, monkeypatch):
+    at = app(demo_db_master, monkeypatch, lang="English", system="vn34", units="01")
+    at.switch_page("pages/compare_page.py").run()
+    assert not at.exception
+    change_table = at.dataframe[0].value
+    assert "Hanoi" in set(change_table.iloc[:, 0]) and "Hà Nội" not in set(change_table.iloc[:, 0])
