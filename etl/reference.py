@@ -48,9 +48,13 @@ def province_units() -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     if sorted(set(merger["new_code"])) != sorted(vn34["code"]):
         raise ReferenceError("provinces_vn34.csv codes must equal the new codes of province_merger_2025.csv")
     old_end = _day_before(PROVINCE_SWITCH)
+    # One English spelling per name: a province whose Vietnamese name the 34-province list also has (Hà Nội,
+    # Hải Phòng, Hồ Chí Minh, ...) takes that list's English name (Hanoi, Haiphong, Ho Chi Minh City); the others
+    # are written without diacritics.
+    english_of = dict(zip(vn34["name"], vn34["name_en"]))
     units_63 = pd.DataFrame({
         "code_system": "vn63", "code": regions["code"], "name_vi": regions["name"],
-        "name_en": regions["name"].map(strip_diacritics),
+        "name_en": [english_of.get(name) or strip_diacritics(name) for name in regions["name"]],
         "kind": regions["code"].map(lambda c: "city" if c in CENTRAL_CITIES_VN63 else "province"),
         "region": regions["region"], "assessed": True, "valid_from": None, "valid_to": old_end,
     })

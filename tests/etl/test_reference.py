@@ -155,3 +155,13 @@ def test_published_ministries_2023_reproduce_the_published_average(reference_sto
         "SELECT total FROM par_total WHERE year = 2023 AND level = 'ministry'").fetchall()]
     assert len(values) == 17
     assert round(sum(round(v * 100) for v in values) / 17 / 100, 2) == 84.38
+
+
+def test_one_english_spelling_per_province_name(reference_store):
+    """Hà Nội is 'Hanoi' in both code systems (not 'Ha Noi' in one and 'Hanoi' in the other)."""
+    rows = reference_store.execute(
+        "SELECT name_vi, list(DISTINCT name_en) FROM unit WHERE code_system IN ('vn63', 'vn34') GROUP BY name_vi "
+        "HAVING count(DISTINCT name_en) > 1").fetchall()
+    assert rows == []
+    assert reference_store.execute("SELECT name_en FROM unit WHERE code_system = 'vn63' AND code = '01'"
+                                   ).fetchall() == [("Hanoi",)]
