@@ -357,3 +357,18 @@ def test_a_transcoded_survey_leaves_no_work_folder(store, tmp_path, monkeypatch)
     with pytest.raises(LoadRejected):
         load_file(store, "sipas", bad)
     assert not list(tmp_path.glob("par-load-*"))
+
+
+@pytest.mark.parametrize("quoted", [False, True])
+def test_the_fast_and_the_record_scan_agree(store, tmp_path, capsys, quoted):
+    """A quote-free UTF-8 file is scanned in binary chunks; one quote sends it through the csv record reader.
+    Both refuse the same wide row with the same row number."""
+    text = csv_text(sipas_rows(20), SIPAS_HEADERS)
+    lines = text.split("\r\n")
+    if quoted:
+        lines[3] += ',"x"'                 # a quoted cell: the record reader takes over
+    lines[5] += ",1" * 5_000
+    path = tmp_path / "wide.csv"
+    path.write_text("\r\n".join(lines), "utf-8")
+    err = refused(capsys, store, "sipas", path)
+    assert "over the limit of 1,000 columns" in err and "row 6" in err
