@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from ui.export import download_buttons
 from ui.figures import groups_bar, index_bar
 from ui.format import display_frame
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
@@ -89,3 +90,12 @@ if not view.release_facts.empty:
                                              t("col.note", lang): facts["note"].fillna(""),
                                              t("col.source", lang): facts["source_ref"]}), lang),
                  hide_index=True, width="stretch")
+
+# The figures behind this view, for a spreadsheet: every unit of the dataset with its source.
+export = view.results[["code_system", "code", name_col, "index", "rank", "rank_basis", "group", "delta_index",
+                       "change_basis"]].assign(source=view.source)
+st.caption(t("overview.export", lang))
+download_buttons(st, export, f"overview-{view.level}-{view.year}-{view.source}", lang, key="overview")
+if not view.release_facts.empty:
+    download_buttons(st, view.release_facts, f"overview-{view.level}-{view.year}-published-facts", lang,
+                     key="overview_facts")

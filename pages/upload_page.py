@@ -16,11 +16,15 @@ from ui.export import problems_csv
 from ui.i18n import t
 from ui.state import filters
 from ui.store import db_path, fetch
+from ui.tables import show_table
 from ui.text import md_escape
+
 
 def report_table(problems, lang: str) -> pd.DataFrame:
     """The problem report with headers in the reader's language."""
     frame = pd.DataFrame(report_rows(problems, lang))
+    if "severity" in frame:
+        frame["severity"] = frame["severity"].map(lambda s: t(f"report.severity.{s}", lang))
     return frame.rename(columns={c: t(f"report.{c}", lang) for c in frame.columns})
 
 
@@ -122,7 +126,8 @@ if submitted and uploaded is not None:
     if getattr(result, "rejected", 0):
         st.warning(t("upload.quarantined", lang, n=result.rejected))
     if getattr(result, "breakdown", None):
-        st.dataframe(pd.DataFrame(result.breakdown, columns=[result.breakdown_of, "n"]), hide_index=True)
+        breakdown = pd.DataFrame(result.breakdown, columns=[result.breakdown_of, "n"])
+        show_table(st, breakdown.rename(columns={"n": "n_respondents"}), lang)
     if result.replaced_batch_id:
         st.info(t("upload.replaced", lang, batch=result.replaced_batch_id))
     if result.warnings:
