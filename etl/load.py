@@ -205,8 +205,10 @@ def _validate_table(con: duckdb.DuckDBPyConnection, spec, table, name: str, opti
 
 
 def _busy(exc: Exception) -> bool:
-    text = str(exc).lower()
-    return "lock" in text or "conflicting" in text or "being used" in text
+    """Another holder of the store (the same rule as opening it: etl.db)."""
+    from etl.db import _is_lock_error   # local import: the same check, not a copy
+
+    return _is_lock_error(exc)
 
 
 def _attach_store(con: duckdb.DuckDBPyConnection, db_path: Path, *, read_only: bool,

@@ -109,7 +109,7 @@ def build_overview(con: duckdb.DuckDBPyConnection, level: str, year: int, source
     results = year_change(con, level, year, chosen)
     valued = results[results["index"].notna()]
     units_total = int(results["units_total"].iloc[0]) if len(results) else int(rows["units_total"].iloc[0])
-    whole = len(valued) >= units_total
+    whole = units_total > 0 and len(valued) >= units_total
     framework = framework_for(con, level, year)
     band_table = bands(con, framework["framework_id"]) if framework else pd.DataFrame(
         columns=["group_code", "min_index", "label_vi", "label_en"])
@@ -126,7 +126,7 @@ def build_overview(con: duckdb.DuckDBPyConnection, level: str, year: int, source
     if groups_basis is None:
         groups = groups.iloc[0:0]
     ranked = results[results["rank"].notna()].sort_values("rank")
-    if whole:
+    if whole and len(ranked) >= units_total:
         top, bottom, ranks_basis = ranked.head(3), ranked.tail(3).iloc[::-1], "computed"
     else:
         # Only ranks the release states can say who leads or trails: 1-3 and the last three of the field.

@@ -32,6 +32,8 @@ def rank_with_ties(index: pd.Series) -> pd.Series:
 def assign_group(index: pd.Series, bands: pd.DataFrame) -> pd.Series:
     """Group code from the framework's bands (a band holds index >= its min_index, highest band first),
     compared exactly at the published precision (89.995 rounds to 90.00: group A); no value, no group."""
+    if bands.empty:
+        return pd.Series([None] * len(index), index=index.index, dtype="object")
     ordered = bands.sort_values("min_index", ascending=False)
     keys = hundredths(index)
     valued = keys.notna().to_numpy()
@@ -190,7 +192,7 @@ def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: 
     frame = con.execute(_SCORES_SQL, [source, level, year, system, system]).df()
     if len(frame):
         frame["rank"] = frame["rank"].astype("Int64")
-        if frame["index"].notna().sum() < total_units:
+        if total_units == 0 or frame["index"].notna().sum() < total_units:
             # A rank among the k units someone loaded is not a rank among all n.
             frame["rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
             frame["rank_basis"] = "not published"
@@ -219,7 +221,7 @@ def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: 
     stated = frame["rank"].notna()
     frame["rank_basis"] = [rank_basis_kind(text) or "stated" if has else "not published"
                            for text, has in zip(frame["rank_basis"], stated)]
-    if not stated.any() and len(frame) and frame["index"].notna().sum() >= total_units:
+    if not stated.any() and len(frame) and total_units and frame["index"].notna().sum() >= total_units:
         frame["rank"] = rank_with_ties(frame["index"])
         frame["rank_basis"] = "computed"
     frame = frame.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)

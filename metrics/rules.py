@@ -74,7 +74,8 @@ def evaluate_rule(rule: dict, facts: dict) -> dict:
         if _missing(rank) or _missing(ranked):
             if facts.get("rank_basis") == "not published":
                 covered = facts.get("units_covered")
-                listed = f": the table lists {int(covered)} of {int(ranked)} units" if not _missing(covered) else ""
+                listed = (f": the table lists {int(covered)} of {int(ranked)} units"
+                          if not _missing(covered) and not _missing(ranked) else "")
                 return _outcome(rule, "not_assessable", None, reason=f"rank not published{listed}")
             return _outcome(rule, "not_assessable", None, reason="no rank")
         if int(rank) > int(ranked) - int(rule["n"]):

@@ -43,7 +43,8 @@ def yearly_values(con: duckdb.DuckDBPyConnection, level: str, year: int, measure
         results = unit_results(con, level, year, chosen)
         values = pd.DataFrame({"code": results["code"], "value": results["index"], "se": np.nan, "df": np.nan,
                                "respondents": np.nan, "rank": results["rank"], "rank_basis": results["rank_basis"]})
-        return values, chosen, (int(results["index"].notna().sum()), int(results["units_total"].iloc[0]))
+        total = int(results["units_total"].iloc[0]) if len(results) else 0
+        return values, chosen, (int(results["index"].notna().sum()), total)
     total = con.execute("SELECT count(*) FROM unit WHERE code_system = ? AND assessed", [system]).fetchall()[0][0]
     if source == "published":
         if measure != "sipas":

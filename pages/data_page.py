@@ -13,6 +13,7 @@ from ui.provenance import source_label
 from ui.state import filters
 from ui.auth import actor
 from ui.store import db_path, fetch
+from ui.text import md_escape
 
 lang = filters().lang
 st.title(t("data.title", lang))
@@ -42,7 +43,7 @@ if who.can("remove_own"):
                     with open_store(db_path(), read_only=False) as con:
                         restored = remove_batch(con, int(chosen), who)
                 except (AccessDenied, BatchNotFound, ValueError) as exc:
-                    st.error(str(exc))
+                    st.error(md_escape(exc))
                 else:
                     st.cache_data.clear()
                     st.success(t("data.removed", lang, batch=chosen))

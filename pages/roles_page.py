@@ -29,7 +29,7 @@ with st.form("assign"):
             with open_store(db_path(), read_only=False) as con:
                 assign_role(con, actor(), subject, role)
         except (AccessDenied, ValueError) as exc:
-            st.error(str(exc))
+            st.error(md_escape(exc))
         else:
             st.cache_data.clear()
             st.success(t("roles.assigned", lang, subject=md_escape(subject.strip().lower()), role=t(f"role.{role}", lang)))

@@ -12,6 +12,7 @@ from ui.provenance import mark_sources, source_label
 from ui.tables import show_table
 from ui.state import filters, url_selectbox
 from ui.store import fetch
+from ui.text import md_escape
 
 lang = filters().lang
 vi = lang == "vi"
@@ -150,7 +151,7 @@ with tabs[3]:
     try:
         result = fetch(sat.compare, survey, (int(year_a), unit_a or None), (int(year_b), unit_b or None))
     except ValueError as exc:   # the two sides have no source in common, or a scope that does not fit
-        st.warning(str(exc))
+        st.warning(md_escape(exc))
     else:
         diff = result["difference"]
         a.metric(t("sat.pct", lang), fmt_pct(result["a"]["pct_satisfied"], lang))

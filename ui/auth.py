@@ -32,7 +32,7 @@ from ui.store import db_path, db_wait, stop_with_store_error
 from ui.text import md_escape
 
 ANONYMOUS_ENV = "PAR_ALLOW_ANONYMOUS"
-_PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded")
+_PROXY_HEADERS = ("x-forwarded-for", "x-real-ip", "forwarded", "x-forwarded-host", "cf-connecting-ip")
 
 
 def text(key: str, lang: str, **values) -> str:
@@ -72,6 +72,16 @@ def _is_loopback_ip(ip: str) -> bool:
     return address.is_loopback or bool(mapped and mapped.is_loopback)
 
 
+def _is_local_host(value: str) -> bool:
+    """'localhost:8501', '127.0.0.1', '[::1]:8501', 'http://localhost:8501' name this computer."""
+    host = value.split("://", 1)[-1].split("/", 1)[0]
+    if host.startswith("["):
+        host = host[1:host.find("]")] if "]" in host else host
+    elif host.count(":") == 1:
+        host = host.split(":", 1)[0]
+    return host.lower() == "localhost" or _is_loopback_ip(host)
+
+
 def _request_from_elsewhere() -> bool:
     """The current visitor connects from a non-loopback address, or through a proxy."""
     try:
@@ -79,7 +89,17 @@ def _request_from_elsewhere() -> bool:
         if isinstance(ip, str) and ip and not _is_loopback_ip(ip):
             return True
         headers = st.context.headers
-        return any(headers.get(name) for name in _PROXY_HEADERS) if headers else False
+        if not headers:
+            return False
+        if any(headers.get(name) for name in _PROXY_HEADERS):
+            return True
+        # A proxy that adds no forwarding header still passes on the Host (and Origin) the visitor asked for:
+        # anything but this computer's own names means the request came from elsewhere.
+        for name in ("Host", "Origin"):
+            value = headers.get(name)
+            if value and not _is_local_host(value):
+                return True
+        return False
     except Exception:  # no request context (bare script runs, tests)
         return False
 
@@ -197,7 +217,8 @@ def signed_in_unverified() -> str | None:
     """A signed-in visitor whose e-mail is not verified: a name for the audit log (e-mail or subject), else None."""
     if not st.user.get("is_logged_in") or _verified(st.user.get("email_verified")):
         return None
-    return str(st.user.get("email") or st.user.get("sub") or "unverified")
+    # Prefixed so that it can never own another person's batches or speak for them in the audit log.
+    return "unverified:" + str(st.user.get("email") or st.user.get("sub") or "?")
 
 
 def _default_role() -> str:

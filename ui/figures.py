@@ -322,7 +322,7 @@ def trend_lines(series: pd.DataFrame, lang: str, measure: str, markers: list[tup
                 marker=dict(symbol=source_symbols(part["source"]), size=9),
                 text=part["from_units"].fillna("—") + " · " + part["source"].map(
                     lambda s: t(f"source.{s}", lang) if isinstance(s, str) else "—"),
-                hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra>" + name + "</extra>"))
+                hovertemplate="%{x}: %{y:.2f}<br>%{text}<extra>%{fullData.name}</extra>"))
     if extra is not None and len(extra):
         for code, rows in extra.groupby("code", sort=False):
             figure.add_trace(go.Scatter(x=rows["year"], y=rows["value"], mode="lines", line=dict(color="#8c959f", width=1),

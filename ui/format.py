@@ -33,7 +33,7 @@ def is_missing(value) -> bool:
     if value is None or value is pd.NA or value is pd.NaT:
         return True
     if isinstance(value, (float, np.floating)):
-        return bool(np.isnan(value))
+        return not bool(np.isfinite(value))     # NaN, and an infinity no table can print, show as missing
     try:
         return bool(pd.isna(value)) if np.ndim(value) == 0 else False
     except (TypeError, ValueError):

@@ -193,3 +193,22 @@ def test_the_app_honours_par_db_wait(monkeypatch):
     served_on("127.0.0.1")
     run()
     assert seen and set(seen) == {0.75}
+
+
+def test_a_request_naming_another_host_is_from_elsewhere(monkeypatch):
+    """A proxy that adds no forwarding header (nginx's default proxy_pass) still passes the visitor's Host."""
+    import types
+    import ui.auth as auth
+    assert auth._is_local_host("localhost:8501") and auth._is_local_host("[::1]:8501")
+    assert not auth._is_local_host("par.example.gov.vn") and not auth._is_local_host("http://10.0.0.2:8501")
+    for headers, elsewhere in (({"Host": "localhost:8501"}, False), ({"Host": "par.example.gov.vn"}, True),
+                               ({"Host": "127.0.0.1:8501", "Origin": "http://evil.example"}, True),
+                               ({"Host": "localhost", "X-Forwarded-Host": "x"}, True)):
+        lowered = {k.lower(): v for k, v in headers.items()}
+        monkeypatch.setattr(auth.st, "context", types.SimpleNamespace(ip_address=None, headers=_Headers(lowered)))
+        assert auth._request_from_elsewhere() is elsewhere, headers
+
+
+class _Headers(dict):
+    def get(self, name, default=None):
+        return super().get(name.lower(), default)

@@ -136,15 +136,21 @@ def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
     main = page.locator('[data-testid="stMain"]')
     main.get_by_label("Year assessed").wait_for()
     wait_until_rendered(page)
+    # Each widget change reruns the page: wait for it before the next, so the upload sees year and level.
     main.get_by_label("Year assessed").fill("2022")
+    main.get_by_label("Year assessed").press("Enter")
+    wait_until_rendered(page)
     choose(page, main.get_by_label("Level"), "Ministries")
+    wait_until_rendered(page)
     before = table_fingerprint(live_db)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
+    wait_until_rendered(page)
     page.get_by_role("button", name="Check and load").click()
     refused = page.locator('[data-testid="stAlertContentError"]')
     refused.first.wait_for(timeout=30000)
     wait_until_rendered(page)
-    assert refused.first.inner_text().strip() == "File refused: 2 error(s). Nothing was loaded."
+    page.get_by_text("Download the problem report (CSV)").wait_for(timeout=15000)
+    assert refused.first.inner_text().strip() == "File refused: 2 error(s). Nothing was loaded.", dataframe_rows(page)
     page.get_by_text("Download the problem report (CSV)").wait_for(timeout=15000)
     report = dataframe_rows(page)
     assert report[0] == ["Severity", "File", "Row", "Column", "Value", "Problem and fix"]
