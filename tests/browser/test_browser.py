@@ -44,7 +44,7 @@ def test_every_page_opens_without_an_error(server, page, name, lang):
 def test_overview_shows_demo_marker_and_a_chart(server, page):
     page.goto(server)
     wait_until_rendered(page)
-    assert page.get_by_text("DỮ LIỆU MÔ PHỎNG").first.is_visible()
+    page.get_by_text("DỮ LIỆU MÔ PHỎNG").first.wait_for(state="visible", timeout=15000)
     page.wait_for_selector(".js-plotly-plot .bars path", timeout=20000)
     assert page.locator(".js-plotly-plot").count() >= 2
     assert page.locator('[data-testid="stMetric"]').count() >= 3
@@ -54,7 +54,7 @@ def test_a_shared_link_opens_the_same_view(server, page):
     page.goto(f"{server}/?lang=English&level=ministry&year=2023")
     wait_until_rendered(page)
     assert page.locator("h1").first.inner_text() == "PAR INDEX 2023 overview: Ministries"
-    assert page.get_by_text("84.38 %").first.is_visible()
+    page.get_by_text("84.38 %").first.wait_for(state="visible", timeout=15000)
     assert page.get_by_text("DEMO DATA").count() == 0
 
 
@@ -89,7 +89,7 @@ def test_profile_deep_link(server, page):
     page.goto(f"{server}/profile?unit=vn63:22&year=2023&lang=English")
     wait_until_rendered(page)
     assert page.locator("h1").first.inner_text() == "Quang Ninh: PAR INDEX profile"
-    assert page.get_by_text("92.18 %").first.is_visible()
+    page.get_by_text("92.18 %").first.wait_for(state="visible", timeout=15000)
     assert page.locator('[data-testid="stException"]').count() == 0
 
 
@@ -184,4 +184,4 @@ def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
     assert totals == [("BTP", 2022, "ministry", 61.0, 28.0, 89.0), ("BYT", 2022, "ministry", 55.0, 24.0, 79.0)]
     page.goto(f"{server}/rankings?lang=English&level=ministry&year=2022")
     wait_until_rendered(page)
-    assert page.get_by_text("Uploaded data").first.is_visible()
+    page.get_by_text("Uploaded data").first.wait_for(state="visible", timeout=15000)
