@@ -52,6 +52,23 @@ def writable_store() -> duckdb.DuckDBPyConnection:
 
 
 @pytest.fixture(scope="session")
+def plain_db_master(tmp_path_factory) -> Path:
+    """One database file with reference data and published results but no demo data (`etl build --no-demo`),
+    per test session; copy before writing (`plain_db`)."""
+    path = tmp_path_factory.mktemp("plain") / "par.duckdb"
+    build(path, demo=False)
+    return path
+
+
+@pytest.fixture
+def plain_db(plain_db_master, tmp_path) -> Path:
+    """A private, writable copy of the no-demo database."""
+    path = tmp_path / "par.duckdb"
+    shutil.copy(plain_db_master, path)
+    return path
+
+
+@pytest.fixture(scope="session")
 def demo_db_master(tmp_path_factory) -> Path:
     """One demo database per test session (built as `python -m etl build` does); copy before writing."""
     path = tmp_path_factory.mktemp("demo") / "par.duckdb"

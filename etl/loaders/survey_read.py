@@ -137,16 +137,21 @@ def _clean(text: str) -> str:
     return " ".join(unicodedata.normalize("NFC", text).strip().strip("\ufeff\u200b").split())
 
 
+def _size_and_head(path: Path, name: str, max_bytes: int) -> tuple[int, bytes]:
+    """The file's size, refused over `max_bytes`, and its first bytes (the sample every check starts from)."""
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise ReadRejected([_problem(name, "too_large", size=_mb(size), limit=_mb(max_bytes))])
+    with path.open("rb") as fh:
+        return size, fh.read(SAMPLE_BYTES)
+
+
 def open_file(con: duckdb.DuckDBPyConnection, path: Path, name: str, workdir: Path, *,
               expected_headers: list[str], sheet: str | int | None = None, max_bytes: int,
               progress: Progress | None = None) -> Layout:
     """Find the layout of `path` and make it readable by DuckDB, or raise ReadRejected / ReadProblem."""
     say = progress or (lambda _f, _s: None)
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadRejected([_problem(name, "too_large", size=_mb(size), limit=_mb(max_bytes))])
-    with path.open("rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
+    size, head = _size_and_head(path, name, max_bytes)
     if head.startswith(b"PK\x03\x04"):
         say(0.05, "reading")
         table = read_table(path, display_name=name, sheet=sheet, expected_headers=expected_headers,
@@ -181,11 +186,7 @@ def prescan(path: Path, name: str, workdir: Path, *, max_bytes: int) -> None:
     rows over its limit. UTF-16 and Windows-1258 (also when it starts after a UTF-8-looking sample) are written out
     as UTF-8, NFC, in the same pass; open_file then uses that copy.
     """
-    size = path.stat().st_size
-    if size > max_bytes:
-        raise ReadRejected([_problem(name, "too_large", size=_mb(size), limit=_mb(max_bytes))])
-    with path.open("rb") as fh:
-        head = fh.read(SAMPLE_BYTES)
+    size, head = _size_and_head(path, name, max_bytes)
     if head.startswith(b"PK\x03\x04"):
         check_workbook(path, name)
         return

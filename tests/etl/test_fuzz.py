@@ -20,7 +20,6 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from etl.build import build
 from etl.load import load_file
 from etl.problems import LoadRejected
 from tests.conftest import PROJECT, table_fingerprint
@@ -47,13 +46,6 @@ def outcome_summary():
     yield
     for kind, outcomes in sorted(OUTCOMES.items()):
         print(f"fuzz {kind}: {sum(outcomes.values())} files, " + ", ".join(f"{n} {o}" for o, n in sorted(outcomes.items())))
-
-
-@pytest.fixture(scope="module")
-def store_master(tmp_path_factory) -> Path:
-    path = tmp_path_factory.mktemp("fuzz") / "par.duckdb"
-    build(path, demo=False)
-    return path
 
 
 def published_totals() -> str:
@@ -381,10 +373,9 @@ def fuzz(store: Path, kind: str, suffix: str, base: bytes, options: dict, mutati
 
 
 @pytest.fixture
-def store(store_master, tmp_path) -> Path:
-    path = tmp_path / "par.duckdb"
-    shutil.copy(store_master, path)
-    return path
+def store(plain_db) -> Path:
+    """A private store with reference data and published results, no demo data (tests/conftest.py)."""
+    return plain_db
 
 
 @pytest.mark.parametrize("kind", ["projects", "par-scores", "par-totals", "plans", "population", "sipas", "health",

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import io
 import os
-import shutil
 import subprocess
 import sys
 import time
@@ -17,7 +16,6 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.build import build
 from etl.cli import main as etl_main
 from etl.limits import DEFAULT_LIMITS, Limits, parse_max_mb
 from etl.load import load_file, remove_stale_work_dirs
@@ -33,19 +31,10 @@ PLANS = ("\"Tỉnh, thành phố\",Năm,Số kế hoạch,Ngày ban hành,Thể 
          "Quảng Ninh,{year},12/KH-UBND,20/12/2025,x,x,x,x,x,x\n")
 
 
-@pytest.fixture(scope="module")
-def store_master(tmp_path_factory) -> Path:
-    """One store per module (reference data and published results, no demo data): copied per test."""
-    path = tmp_path_factory.mktemp("limits") / "par.duckdb"
-    build(path, demo=False)
-    return path
-
-
 @pytest.fixture
-def store(store_master, tmp_path) -> Path:
-    path = tmp_path / "par.duckdb"
-    shutil.copy(store_master, path)
-    return path
+def store(plain_db) -> Path:
+    """A private store with reference data and published results, no demo data (tests/conftest.py)."""
+    return plain_db
 
 
 def run_cli(capsys, *args: str) -> tuple[int, str, str]:
