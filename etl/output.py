@@ -59,7 +59,7 @@ def _is_integer_column(name: str, values: pd.Series) -> bool:
     return name in INTEGER_COLUMNS or name.endswith("_rank") or (name.startswith("rank") and integral)
 
 
-def _fixed(value, places: int) -> str | None:
+def fixed_point(value, places: int) -> str | None:
     if value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)):
         return None
     exact = Decimal(repr(float(value))).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
@@ -78,7 +78,7 @@ def tidy_numbers(frame: pd.DataFrame, decimals: dict[str, int] | None = None) ->
             out[name] = column.astype("Float64").round().astype("Int64")
         else:
             places = decimals.get(str(name), DEFAULT_DECIMALS)
-            out[name] = pd.Series([_fixed(v, places) for v in column], index=column.index, dtype="object")
+            out[name] = pd.Series([fixed_point(v, places) for v in column], index=column.index, dtype="object")
     return out
 
 

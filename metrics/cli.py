@@ -9,7 +9,7 @@ import pandas as pd
 
 from etl.codesystems import SYSTEMS
 from etl.db import StoreError, open_for_reading
-from etl.output import FORMATS, render
+from etl.output import FORMATS, fixed_point, render
 from etl.paths import resolve_db_path
 from etl.loaders.par_common import local_system
 from metrics.compliance import compliance
@@ -151,9 +151,7 @@ def overview_frame(con, level: str, year: int | None, source: str | None, lang: 
 
 def _two(value) -> str | None:
     """A figure as the pages print it: 2 decimals, half-up."""
-    from etl.output import _fixed
-
-    return _fixed(value, 2)
+    return fixed_point(value, 2)
 
 
 SATISFACTION_COLUMNS = ["code_system", "code", "name", "dimension", "item", "n_respondents", "pct_satisfied",

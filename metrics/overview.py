@@ -113,7 +113,9 @@ def build_overview(con: duckdb.DuckDBPyConnection, level: str, year: int, source
     framework = framework_for(con, level, year)
     band_table = bands(con, framework["framework_id"]) if framework else pd.DataFrame(
         columns=["group_code", "min_index", "label_vi", "label_en"])
-    facts = release_facts(con, level, year) if chosen == "published" else release_facts(con, level, year).iloc[0:0]
+    facts = release_facts(con, level, year)
+    if chosen != "published":        # the release's statements describe the published figures only
+        facts = facts.iloc[0:0]
     if whole:
         counts, groups_basis = valued["group"].value_counts(), "computed"
     else:

@@ -49,7 +49,7 @@ def rank_basis_kind(text) -> str | None:
     if text is None or text is pd.NA or (isinstance(text, float) and np.isnan(text)) or not str(text).strip():
         return None
     lowered = str(text).strip().lower()
-    for kind in ("deduced", "listed", "computed", "not published", "stated"):
+    for kind in RANK_BASES:
         if lowered.startswith(kind):
             return kind
     return "stated"

@@ -51,37 +51,41 @@ def writable_store() -> duckdb.DuckDBPyConnection:
     con.close()
 
 
+def _built(tmp_path_factory, name: str, demo: bool) -> Path:
+    path = tmp_path_factory.mktemp(name) / "par.duckdb"
+    build(path, demo=demo)
+    return path
+
+
+def _copy(master: Path, tmp_path: Path) -> Path:
+    path = tmp_path / "par.duckdb"
+    shutil.copy(master, path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def plain_db_master(tmp_path_factory) -> Path:
     """One database file with reference data and published results but no demo data (`etl build --no-demo`),
     per test session; copy before writing (`plain_db`)."""
-    path = tmp_path_factory.mktemp("plain") / "par.duckdb"
-    build(path, demo=False)
-    return path
+    return _built(tmp_path_factory, "plain", demo=False)
 
 
 @pytest.fixture
 def plain_db(plain_db_master, tmp_path) -> Path:
     """A private, writable copy of the no-demo database."""
-    path = tmp_path / "par.duckdb"
-    shutil.copy(plain_db_master, path)
-    return path
+    return _copy(plain_db_master, tmp_path)
 
 
 @pytest.fixture(scope="session")
 def demo_db_master(tmp_path_factory) -> Path:
     """One demo database per test session (built as `python -m etl build` does); copy before writing."""
-    path = tmp_path_factory.mktemp("demo") / "par.duckdb"
-    build(path, demo=True)
-    return path
+    return _built(tmp_path_factory, "demo", demo=True)
 
 
 @pytest.fixture
 def demo_db(demo_db_master, tmp_path) -> Path:
     """A private, writable copy of the demo database."""
-    path = tmp_path / "par.duckdb"
-    shutil.copy(demo_db_master, path)
-    return path
+    return _copy(demo_db_master, tmp_path)
 
 
 def table_fingerprint(path: Path) -> dict[str, tuple]:
