@@ -37,6 +37,7 @@ SECTIONS = {
     "nav.section.analysts": [("upload", "upload", ":material/upload_file:", "load")],
     "nav.section.reference": [("units", "units", ":material/account_tree:", None),
                               ("data", "data", ":material/database:", None),
+                              ("releases", "releases", ":material/verified:", None),
                               ("method", "method", ":material/menu_book:", None)],
     "nav.section.admin": [("audit", "audit", ":material/history:", "read_audit"),
                           ("roles", "roles", ":material/admin_panel_settings:", "read_audit")],

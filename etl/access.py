@@ -22,6 +22,7 @@ PERMISSIONS = {
     "remove_own": {"analyst", "admin"},
     "remove_any": {"admin"},
     "edit_rules": {"analyst", "admin"},
+    "release": {"analyst", "admin"},      # freeze a year's figures as a release, open its correction (etl.releases)
     "read_audit": {"admin"},
     "manage_roles": {"admin"},
 }

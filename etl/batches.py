@@ -14,6 +14,7 @@ import pandas as pd
 
 from etl.access import AccessDenied, Actor, write_audit
 from etl.db import first_row, transaction
+from etl.releases import refuse_if_released
 
 SOURCES = ("published", "demo", "upload", "reference")
 
@@ -24,6 +25,7 @@ DATA_TABLES = (
     "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
     "national_project", "project_update", "par_plan", "plan_report", "plan_task", "published_stat", "published_sipas",
     "rule_set", "population", "survey_quarantine",
+    "par_component", "framework_component", "framework_fact", "content_mark",
 )
 
 
@@ -133,6 +135,7 @@ def batch_transaction(
                 raise DatasetExists(dataset_key, existing[0])
             if existing:
                 replaced = existing[0]
+                refuse_if_released(con, replaced, "replace")   # a released figure changes only by a correction
                 con.execute(
                     "UPDATE batch SET status = 'retired', changed_at = ? WHERE batch_id = ?", [_now(), replaced]
                 )
@@ -144,6 +147,8 @@ def batch_transaction(
         )
         writer = BatchWriter(con, batch_id, replaced)
         yield writer
+        if writer.replaced_batch_id is not None and writer.replaced_batch_id != replaced:
+            refuse_if_released(con, writer.replaced_batch_id, "replace")   # a survey's --replace-batch
         con.execute("UPDATE batch SET rows = ? WHERE batch_id = ?", [writer.rows, batch_id])
         write_audit(con, actor, "rules" if permission == "edit_rules" else "load", batch_id=batch_id, kind=kind,
                     file_name=file_name, sha256=sha256,
@@ -169,6 +174,7 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | N
         raise BatchNotFound(f"batch {batch_id} was already removed")
     if source == "reference":
         raise ValueError(f"batch {batch_id} holds reference data; rebuild with: python -m etl build")
+    refuse_if_released(con, batch_id, "remove")
     with transaction(con):
         for table in DATA_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])

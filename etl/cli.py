@@ -18,6 +18,8 @@ from etl.loaders import ALL_KINDS, SURVEY_KINDS, OptionError
 from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from etl.problems import LoadRejected, format_report
+from etl.release_cli import add_release_commands, run_release_command
+from etl.releases import ReleaseRefused
 
 
 def _say(lang: str, vi: str, en: str) -> str:
@@ -70,6 +72,7 @@ def parser() -> argparse.ArgumentParser:
     bk.add_argument("folder", type=Path)
     rs = commands.add_parser("restore", parents=[common], help="rebuild a database file from a backup folder")
     rs.add_argument("folder", type=Path)
+    add_release_commands(commands, common)
     return top
 
 
@@ -101,6 +104,8 @@ def main(argv: list[str] | None = None) -> int:
             folder = backup(db, args.folder)
             print(_say(lang, f"Đã sao lưu {db} vào {folder}.", f"Backed up {db} to {folder}."))
             return 0
+        if args.command in ("release", "export-release"):
+            return run_release_command(db, args)
         if args.command == "restore":
             restored_db = restore(args.folder, db)
             with open_store(restored_db, read_only=False) as con:   # applies any newer migrations
@@ -114,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
         print(_say(lang, f"Lỗi cơ sở dữ liệu: {exc}", f"Database error: {exc}"), file=sys.stderr)
         return 1
     except (BatchNotFound, ValueError) as exc:
-        print(str(exc), file=sys.stderr)
+        print(exc.text(lang) if isinstance(exc, ReleaseRefused) else str(exc), file=sys.stderr)
         return 1
     return 2
 

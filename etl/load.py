@@ -23,6 +23,7 @@ from etl.limits import DEFAULT_LIMITS, Limits
 from etl.loaders import PLANNED_KINDS, registry
 from etl.problems import LoadRejected, LoadResult, Problem
 from etl.readers import ReadProblem, read_table
+from etl.releases import ReleasedBatch, refuse_if_released
 from etl.tabular import Sheet
 
 DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
@@ -31,7 +32,7 @@ DEFAULT_MAX_BYTES = DEFAULT_LIMITS.max_file_bytes
 WORK_PREFIX = "par-load-"
 LEGACY_WORK_AGE = 24 * 3600  # folders of older versions (no pid in the name) go once a day old
 # Rows written beside the data that do not count as the batch's rows (units a load creates, field indices).
-UNCOUNTED_TABLES = {"unit", "unit_name", "par_field_index"}
+UNCOUNTED_TABLES = {"unit", "unit_name", "par_field_index", "par_component"}
 # Kinds staged inside DuckDB (surveys): stagings against a store that changed before the write lock was taken,
 # after which the load is refused (each staging is checked again; a store busy with loads makes this rare).
 STAGING_ATTEMPTS = 3
@@ -169,6 +170,8 @@ def _load_table(db_path: Path, spec, path: Path, name: str, *, source: str, user
                 "(the earlier batch is kept and comes back if you remove the new one)",
                 f"{exc.dataset_key} đã có (lô {exc.batch_id}); nạp với --replace để thay thế "
                 "(lô cũ được giữ lại và trở lại nếu gỡ lô mới)")]) from exc
+        except ReleasedBatch as exc:
+            raise _released(name, exc) from exc
         return LoadResult(writer.batch_id, kind, writer.rows, name, [p for p in problems if p.severity == "warning"],
                           writer.replaced_batch_id)
 
@@ -290,15 +293,24 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
         for _attempt in range(STAGING_ATTEMPTS):
             with staging_connection(db_path, workdir, wait_seconds) as con:
                 state = store_state(con)
+                if options.get("replace_batch") is not None:    # refused before the file is read, and again below
+                    try:
+                        refuse_if_released(con, options["replace_batch"], "replace")
+                    except ReleasedBatch as exc:
+                        raise _released(name, exc) from exc
                 staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
                                     workdir=workdir, progress=progress)
                 take_write_lock(con, db_path, wait_seconds)
                 if store_state(con) != state:
                     continue  # checked against a store that has changed since: check again, without the lock
-                with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest, user=user,
-                                       actor=actor, dataset_key=spec.dataset_key({**options, "source": source}),
-                                       note=staged.note) as writer:
-                    staged.write(writer)
+                try:
+                    with batch_transaction(con, kind=spec.kind, source=source, file_name=name, sha256=digest,
+                                           user=user, actor=actor,
+                                           dataset_key=spec.dataset_key({**options, "source": source}),
+                                           note=staged.note) as writer:
+                        staged.write(writer)
+                except ReleasedBatch as exc:
+                    raise _released(name, exc) from exc
                 return staged.finish(writer)
     raise LoadRejected([Problem(
         name, None, None, None,
@@ -306,6 +318,11 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
         "nothing was written: load it again in a moment",
         f"cơ sở dữ liệu đã thay đổi {STAGING_ATTEMPTS} lần trong khi kiểm tra tệp này (có lô khác được nạp hoặc gỡ); "
         "chưa ghi gì: hãy nạp lại sau ít phút")])
+
+
+def _released(name: str, exc: ReleasedBatch) -> LoadRejected:
+    """A load refused because it would replace a released batch (etl.releases), as a problem report."""
+    return LoadRejected([Problem(name, None, None, None, str(exc), exc.message_vi)])
 
 
 remove_stale_work_dirs()

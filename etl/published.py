@@ -10,6 +10,8 @@ import pandas as pd
 
 from etl.batches import batch_transaction, file_sha256
 from etl.codesystems import UnitResolver, system_for
+from etl.loaders.par_common import framework_for_load
+from etl.loaders.par_totals import BREAKDOWN_FIRST_YEAR, breakdown_problem, framework_components
 from etl.paths import DATA_DIR
 
 REFERENCE = DATA_DIR / "reference"
@@ -67,11 +69,61 @@ def _resolve_all(con, names: pd.Series, level: str, year: int, file_name: str) -
     return pd.DataFrame({"unit_system": system, "unit_code": codes})
 
 
+def _with_rank_change(table: pd.DataFrame) -> pd.Series:
+    """The row's note, with the change of rank the source printed (kept in its own column of the file)."""
+    changes = table.get("rank_change_vs_prev_year", pd.Series([""] * len(table), index=table.index))
+    return pd.Series([("; ".join(p for p in (note, f"rank change vs previous year as published: {change}" if change
+                                             else "") if p)) or None
+                      for note, change in zip(table["note"], changes)], index=table.index)
+
+
+PART_CSV_COLUMNS = {"appraisal": "component_appraisal", "leaders_survey": "component_leaders_survey",
+                    "sipas": "component_sipas", "socioeconomic": "component_socioeconomic"}
+
+
+def published_parts(con, table: pd.DataFrame, keys: pd.DataFrame, level: str, year: int,
+                    notes: pd.Series) -> tuple[pd.DataFrame, pd.Series]:
+    """The four-part breakdown of the rows that print it, checked as `etl load par-totals` checks an upload
+    (all parts, each within its maximum, adding up to the total): rows that pass give par_component rows;
+    a row that fails keeps its total and rank, and its note says why its parts were not stored."""
+    columns = ["year", "level", "stage", "framework_id", "unit_system", "unit_code", "component", "points",
+               "source_ref"]
+    if not any(c in table for c in PART_CSV_COLUMNS.values()):
+        return pd.DataFrame(columns=columns), notes
+    framework = framework_for_load(con, {"level": level, "year": year})
+    maxima = framework_components(con, framework["framework_id"])
+    maxima = dict(zip(maxima["component"], maxima["max_points"]))
+    rows, notes = [], notes.copy()
+    for position, row in table.iterrows():
+        parts = {code: parse_number(row.get(column)) for code, column in PART_CSV_COLUMNS.items()}
+        if all(v is None for v in parts.values()):
+            continue
+        total = parse_number(row.get("tong_diem")) or parse_number(row.get("index_value_pct"))
+        found = breakdown_problem(parts, total, maxima) if maxima and year >= BREAKDOWN_FIRST_YEAR else \
+            ("total", f"no published breakdown is defined for {level} {year}", "")
+        if found:
+            printed = ", ".join(f"{code} {row.get(column)}" for code, column in PART_CSV_COLUMNS.items())
+            notes[position] = "; ".join(p for p in (notes[position], f"breakdown printed ({printed}) not stored: "
+                                                    f"{found[1]}") if p)
+            continue
+        rows += [{"year": year, "level": level, "stage": "appraised", "framework_id": framework["framework_id"],
+                  "unit_system": keys.at[position, "unit_system"], "unit_code": keys.at[position, "unit_code"],
+                  "component": code, "points": value, "source_ref": row["source"]} for code, value in parts.items()]
+    return pd.DataFrame(rows, columns=columns), notes
+
+
 def par_totals_frame(con, path: Path, level: str) -> tuple[int, pd.DataFrame]:
+    year, frame, _parts = par_tables(con, path, level)
+    return year, frame
+
+
+def par_tables(con, path: Path, level: str) -> tuple[int, pd.DataFrame, pd.DataFrame]:
+    """(year, par_total rows, par_component rows) of one published results file."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
     year = int(table["year"].iloc[0])
     unit_col = "ministry" if level == "ministry" else "province"
     keys = _resolve_all(con, table[unit_col], level, year, path.name)
+    parts, notes = published_parts(con, table, keys, level, year, _with_rank_change(table))
     rank_col = "rank" if level == "ministry" else "rank_of_63"
     frame = pd.DataFrame({
         "year": year, "level": level, "stage": "appraised", "framework_id": None,
@@ -85,9 +137,9 @@ def par_totals_frame(con, path: Path, level: str) -> tuple[int, pd.DataFrame]:
         "group_code": table.get("group", pd.Series([""] * len(table))).map(_group),
         "change_pct": [_change(c, n) for c, n in
                        zip(table.get("change_vs_prev_year_pct", pd.Series([None] * len(table))), table["note"])],
-        "note": table["note"].replace("", None), "source_ref": table["source"],
+        "note": notes, "source_ref": table["source"],
     })
-    return year, frame
+    return year, frame, parts
 
 
 def stats_frame(path: Path, dataset: str) -> pd.DataFrame:
@@ -116,7 +168,7 @@ def sipas_frame(con, path: Path) -> pd.DataFrame:
             "rank": rows["rank_of_63"].map(_parse_rank).astype("Int64").values,
             "rank_basis": rows["rank_basis"].replace("", None).values,
             "change_pct": rows["change_vs_prev_year_pct"].map(parse_number).values,
-            "note": rows["note"].replace("", None).values, "source_ref": rows["source"].values,
+            "note": _with_rank_change(rows).values, "source_ref": rows["source"].values,
         }))
     return pd.concat(parts, ignore_index=True)
 
@@ -126,12 +178,13 @@ def load_published(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
     counts = {}
     for level, pattern in (("ministry", "par_index_ministries_*.csv"), ("province", "par_index_provinces_*.csv")):
         for path in sorted(REFERENCE.glob(pattern)):
-            year, frame = par_totals_frame(con, path, level)
+            year, frame, parts = par_tables(con, path, level)
             with batch_transaction(con, kind="par-totals", source="published", file_name=path.name,
                                    sha256=file_sha256(path), user="build",
                                    dataset_key=dataset_key(year, level, "appraised", "published"),
                                    note=f"published PAR INDEX {year}, {len(frame)} units listed") as writer:
                 writer.insert("par_total", frame)
+                writer.insert("par_component", parts, count=False)
                 counts[path.name] = writer.rows
     for name, dataset in (("par_index_national_summary.csv", "par_national"),
                           ("par_index_regions_2022_2024.csv", "par_region"),

@@ -10,6 +10,7 @@ import yaml
 
 from etl.batches import batch_transaction, file_sha256
 from etl.codesystems import MINISTRY_SWITCH, PROVINCE_SWITCH, SYSTEMS
+from etl.marks import MarkError, read_mark, wording_source
 from etl.names import name_key, strip_diacritics
 from etl.paths import DATA_DIR
 from etl.rules import save_rule_set
@@ -188,11 +189,45 @@ def read_framework(path: Path) -> dict:
     codes = [str(c["code"]) for c in doc["criteria"]]
     if len(codes) != len(set(codes)):
         raise ReferenceError(f"{where}: duplicate criterion codes")
+    _check_marks(doc, where)
     return doc
+
+
+def _check_marks(doc: dict, where: str) -> None:
+    """Every number and name of a framework says whether it is official (and from where) or illustrative."""
+    sources = doc.get("sources") or {}
+    try:
+        for key in ("appraisal_max", "survey_max"):
+            read_mark(doc.get(f"{key}_basis"), sources, f"{where}: {key}")
+        for name, fact in (doc.get("counts") or {}).items():
+            read_mark(fact.get("basis"), sources, f"{where}: count of {name}")
+        for kind, items in (("field", doc["fields"]), ("criterion", doc["criteria"])):
+            for item in items:
+                read_mark(item.get("name_basis"), sources, f"{where}: {kind} {item['code']} name")
+                read_mark(item.get("points_basis"), sources, f"{where}: {kind} {item['code']} max_points")
+        components = doc.get("components") or []
+        for c in components:
+            read_mark(c.get("basis"), sources, f"{where}: component {c['code']}")
+            if c.get("part") not in ("appraisal", "survey") or float(c["max_points"]) <= 0:
+                raise ReferenceError(f"{where}: component {c['code']} needs part appraisal|survey and points > 0")
+        if components and abs(sum(float(c["max_points"]) for c in components) - 100) > 1e-6:
+            raise ReferenceError(f"{where}: the components' maxima must add up to 100")
+    except MarkError as exc:
+        raise ReferenceError(str(exc)) from exc
+
+
+def _marked(item: dict, key: str, sources: dict) -> dict:
+    mark = read_mark(item.get(key), sources, key)
+    return {"official": mark.official, "source": mark.text}
 
 
 def framework_frames(doc: dict) -> dict[str, pd.DataFrame]:
     fid = doc["id"]
+    sources = doc.get("sources") or {}
+    facts = [{"framework_id": fid, "fact": key, "value": float(doc[key]), "note": None,
+              **_marked(doc, f"{key}_basis", sources)} for key in ("appraisal_max", "survey_max")]
+    facts += [{"framework_id": fid, "fact": f"count_{name}", "value": float(fact["value"]), "note": None,
+               **_marked(fact, "basis", sources)} for name, fact in (doc.get("counts") or {}).items()]
     return {
         "framework": pd.DataFrame([{
             "framework_id": fid, "level": doc["level"], "first_year": doc["first_year"],
@@ -215,16 +250,47 @@ def framework_frames(doc: dict) -> dict[str, pd.DataFrame]:
              "name_en": c["name_en"], "max_points": float(c["max_points"]), "position": i}
             for i, c in enumerate(doc["criteria"], 1)
         ]),
+        "content_mark": pd.DataFrame([
+            {"content": "framework", "content_id": fid, "item_kind": kind, "item_code": str(entry["code"]),
+             "aspect": aspect, **_marked(entry, key, sources)}
+            for kind, entries in (("field", doc["fields"]), ("criterion", doc["criteria"]))
+            for entry in entries for aspect, key in (("name", "name_basis"), ("max_points", "points_basis"))
+        ]),
+        "framework_component": pd.DataFrame([
+            {"framework_id": fid, "component": c["code"], "part": c["part"], "name_vi": c["name_vi"],
+             "name_en": c["name_en"], "max_points": float(c["max_points"]), "position": i,
+             **_marked(c, "basis", sources)}
+            for i, c in enumerate(doc.get("components") or [], 1)
+        ]),
+        "framework_fact": pd.DataFrame(facts),
     }
 
 
-def instrument_frames(path: Path) -> dict[str, pd.DataFrame]:
+def read_instrument(path: Path) -> dict:
+    """An instrument YAML, checked: items name known dimensions; every dimension name, item wording and
+    structure entry is marked official (with its source) or illustrative."""
     doc = yaml.safe_load(path.read_text("utf-8"))
-    scale = doc["scale"]
     dims = {d["code"] for d in doc["dimensions"]}
-    for item in doc["items"]:
-        if item["dimension"] not in dims:
-            raise ReferenceError(f"{path.name}: item {item['code']} names unknown dimension {item['dimension']}")
+    sources = doc.get("sources") or {}
+    try:
+        for d in doc["dimensions"]:
+            read_mark(d.get("name_basis"), sources, f"{path.name}: dimension {d['code']} name")
+        for item in doc["items"]:
+            if item["dimension"] not in dims:
+                raise ReferenceError(f"{path.name}: item {item['code']} names unknown dimension {item['dimension']}")
+            read_mark(item.get("wording_basis"), sources, f"{path.name}: item {item['code']} wording")
+        for part, entries in (doc.get("structure") or {}).items():
+            for i, entry in enumerate(entries, 1):
+                read_mark(entry.get("basis"), sources, f"{path.name}: structure {part} {i}")
+    except MarkError as exc:
+        raise ReferenceError(str(exc)) from exc
+    return doc
+
+
+def instrument_frames(path: Path) -> dict[str, pd.DataFrame]:
+    doc = read_instrument(path)
+    scale = doc["scale"]
+    sources = doc.get("sources") or {}
     return {
         "instrument": pd.DataFrame([{
             "instrument_id": doc["id"], "survey": doc["survey"], "form": doc["form"], "title_vi": doc["title_vi"],
@@ -239,9 +305,14 @@ def instrument_frames(path: Path) -> dict[str, pd.DataFrame]:
             {"instrument_id": doc["id"], "item_code": it["code"], "dimension_code": it["dimension"],
              "item_kind": it.get("kind", "likert"), "value_min": it.get("min", scale["min"]),
              "value_max": it.get("max", scale["max"]), "wording_vi": it.get("wording_vi"),
-             "wording_en": it.get("wording_en"), "wording_source": it.get("wording_source"), "position": i}
+             "wording_en": it.get("wording_en"), "wording_source": wording_source(it, sources), "position": i}
             for i, it in enumerate(doc["items"], 1)
         ]),
+        "content_mark": pd.DataFrame(
+            [{"content": "instrument", "content_id": doc["id"], "item_kind": "dimension", "item_code": d["code"],
+              "aspect": "name", **_marked(d, "name_basis", sources)} for d in doc["dimensions"]]
+            + [{"content": "instrument", "content_id": doc["id"], "item_kind": "item", "item_code": str(it["code"]),
+                "aspect": "wording", **_marked(it, "wording_basis", sources)} for it in doc["items"]]),
     }
 
 

@@ -53,6 +53,8 @@ _NOTES = {
 }
 PARAPHRASE_VI = "Diễn giải từ phương pháp công bố, không phải câu hỏi nguyên văn"
 PARAPHRASE_EN = "Paraphrased from the published method, not the official wording"
+OFFICIAL_VI = "Câu hỏi nguyên văn của phiếu chính thức"
+OFFICIAL_EN = "Official questionnaire wording"
 
 
 def _instruments(source, survey: str) -> list[Instrument]:
@@ -158,7 +160,8 @@ def template_xlsx(source, survey: str) -> bytes:
     title = instruments[0].title_vi if len(instruments) == 1 else KINDS[survey].name_vi
     _append(codebook, [f"Bộ mã câu hỏi — {title}"])
     _append(codebook, [f"Phương pháp / method: {'; '.join(sorted({i.method or '' for i in instruments}))}. "
-                     f"Câu chữ đánh dấu \"{PARAPHRASE_VI}\" / \"{PARAPHRASE_EN}\"."])
+                     f"Câu chữ đánh dấu \"{PARAPHRASE_VI}\" / \"{PARAPHRASE_EN}\" hoặc \"{OFFICIAL_VI}\" / "
+                     f"\"{OFFICIAL_EN}\" kèm nguồn."])
     head = ["Phiếu (form)", "Mã câu hỏi (item)", "Mã nhóm (dimension)", "Nhóm", "Dimension", "Phần (part)",
             "Nội dung câu hỏi", "Wording", "Nguồn câu chữ (wording source)", "Thang đo (scale)",
             "Nhãn thang đo", "Scale labels"]
@@ -170,6 +173,8 @@ def template_xlsx(source, survey: str) -> bytes:
             source_text = item.wording_source or ""
             if source_text == "paraphrase":
                 source_text = f"{PARAPHRASE_VI} ({PARAPHRASE_EN})"
+            elif source_text:
+                source_text = f"{OFFICIAL_VI} ({OFFICIAL_EN}): {source_text}"
             _append(codebook, [
                 instrument.form, item.code, item.dimension, dimension.name_vi if dimension else "",
                 dimension.name_en if dimension else "", dimension.part if dimension else "",

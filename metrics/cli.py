@@ -13,7 +13,8 @@ from etl.output import FORMATS, fixed_point, render
 from etl.paths import resolve_db_path
 from etl.loaders.par_common import local_system
 from metrics.compliance import compliance
-from metrics.leaders import leader_proposals
+from metrics.leaders import leader_proposals, proposal_release
+from metrics.releases import cli_release_note, release_view
 from metrics.overview import build_overview, latest_year
 from metrics.projects import project_status
 from metrics.trend import MEASURES, WEIGHTINGS, level_of, trend
@@ -22,6 +23,8 @@ from metrics.ranking import RANKING_COLUMNS, ranking_table
 from metrics.satisfaction import (SURVEYS, item_table, parse_unit, published_sipas, satisfaction_table,
                                   survey_datasets)
 from metrics.units import list_units
+from metrics.briefing.cli import add_parser as add_brief_parser, run as brief_run
+from metrics import uncertainty
 
 
 def parser() -> argparse.ArgumentParser:
@@ -29,6 +32,9 @@ def parser() -> argparse.ArgumentParser:
     common.add_argument("--db", help="database file (default: $PAR_DB or data/par.duckdb)")
     common.add_argument("--format", choices=FORMATS, default="table")
     common.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of names")
+    common.add_argument("--release", default="latest",
+                        help="ID of a release, latest (default: each year's release in force, else working data) or "
+                             "draft (working data as loaded)")
     top = argparse.ArgumentParser(prog="python -m metrics", description="Print the figures the dashboard shows")
     commands = top.add_subparsers(dest="command", required=True)
     units = commands.add_parser("units", parents=[common], help="units with their lineage")
@@ -41,6 +47,17 @@ def parser() -> argparse.ArgumentParser:
     ranking.add_argument("--level", choices=("province", "ministry"), required=True)
     ranking.add_argument("--year", type=int, required=True)
     ranking.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
+    ranking.add_argument("--uncertainty", action="store_true",
+                         help="add rank_median, rank_low, rank_high (90 %% of the draws), the sampling basis and each "
+                              "source's share of the rank variance (Monte Carlo; see metrics/uncertainty.py)")
+    ranking.add_argument("--draws", type=int, default=uncertainty.DEFAULT_DRAWS, help="draws (default 1000)")
+    ranking.add_argument("--seed", type=int, default=uncertainty.DEFAULT_SEED, help="random seed (reproducible)")
+    ranking.add_argument("--weight-range", type=float, default=uncertainty.DEFAULT_WEIGHT_RANGE,
+                         help="each weight x U(1-r, 1+r) (default 0.25)")
+    ranking.add_argument("--alt-probability", type=float, default=uncertainty.DEFAULT_ALT_PROBABILITY,
+                         help="probability of the geometric mean instead of the official sum (default 0.5)")
+    ranking.add_argument("--survey-se", metavar="CSV",
+                         help="stated standard errors of the survey points: code_system,code,survey_se")
     satisfaction = commands.add_parser("satisfaction", parents=[common],
                                        help="satisfaction estimates with 95 %% intervals (SIPAS, health, education)")
     satisfaction.add_argument("--survey", choices=SURVEYS, required=True)
@@ -72,6 +89,7 @@ def parser() -> argparse.ArgumentParser:
     trend.add_argument("--source", choices=("upload", "published", "demo"),
                        help="default per year: upload, published, demo (each point names its source); "
                             "published SIPAS is MoHA's published index per province")
+    add_brief_parser(commands)
     return top
 
 
@@ -91,9 +109,11 @@ def leaders_frame(con, level: str, year: int, rules: str, source: str | None, la
     suffix = "_vi" if lang == "vi" else ""
     out = proposals.assign(name=proposals["name" if lang == "vi" else "name_en"],
                            reasons=proposals[f"reasons{suffix}"], missing=proposals[f"missing{suffix}"],
-                           flags=proposals[f"flags{suffix}"], source=chosen, rules=rules)
+                           flags=proposals[f"flags{suffix}"], source=chosen, rules=rules,
+                           release_id=pd.array([proposal_release(con, level, year, system)] * len(proposals),
+                                               dtype="Int64"))
     return out[["code_system", "code", "name", "index", "rank", "group", "proposed_level", "provisional", "reasons",
-                "missing", "flags", "previous_level", "source", "rules"]]
+                "missing", "flags", "previous_level", "source", "rules", "release_id"]]
 
 
 def ranking_frame(con, level: str, year: int, source: str | None, lang: str) -> pd.DataFrame:
@@ -200,8 +220,13 @@ def satisfaction_frame(con, survey: str, year: int, by: str, unit: str | None, s
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    if args.command == "brief":             # writes a document, not a table (metrics/briefing/cli.py)
+        return brief_run(args)
     try:
-        with open_for_reading(resolve_db_path(args.db)) as con:
+        with open_for_reading(resolve_db_path(args.db)) as con, release_view(con, args.release):
+            note = cli_release_note(con, args)      # which release the figures come from (or draft)
+            if note:
+                print(note, file=sys.stderr)
             if args.command == "units":
                 frame = list_units(con, args.system, args.lang)
             elif args.command == "ranking":
@@ -211,6 +236,8 @@ def main(argv: list[str] | None = None) -> int:
                     if covered < total:
                         print(f"{frame['source'].iloc[0]} {args.level} {args.year}: {covered} of {total} units have a "
                               "value; ranks as the table states them, 'not published' otherwise", file=sys.stderr)
+                if args.uncertainty:
+                    frame = _with_uncertainty(con, frame, args)
             elif args.command == "satisfaction":
                 _require_survey_source(con, args.survey, args.year, args.source)
                 frame = satisfaction_frame(con, args.survey, args.year, args.by, args.unit, args.source, args.lang)
@@ -249,6 +276,25 @@ def main(argv: list[str] | None = None) -> int:
     decimals = _ROUND if args.command == "satisfaction" else None
     print(render(frame, args.format, decimals))
     return 0
+
+
+def _with_uncertainty(con, frame: pd.DataFrame, args) -> pd.DataFrame:
+    """The ranking frame with the rank intervals and variance shares of its dataset; what they cover on stderr."""
+    if frame.empty:
+        return frame.reindex(columns=[*frame.columns, *uncertainty.CLI_COLUMNS])
+    try:
+        stated = uncertainty.read_stated_errors(args.survey_se) if args.survey_se else None
+    except (OSError, pd.errors.ParserError, UnicodeDecodeError) as exc:
+        raise ValueError(f"cannot read --survey-se {args.survey_se}: {exc}") from exc
+    result = uncertainty.analyse(con, args.level, args.year, frame["source"].iloc[0], draws=args.draws,
+                                 seed=args.seed, weight_range=args.weight_range,
+                                 alt_probability=args.alt_probability, survey_se=stated)
+    for line in uncertainty.summary_lines(result):
+        print(line, file=sys.stderr)
+    out = uncertainty.with_intervals(frame, result)
+    for column in ("share_sampling", "share_weights", "share_aggregation"):
+        out[column] = out[column].astype("float64").round(2)
+    return out
 
 
 def _require_survey_source(con, survey: str, year: int, source: str | None) -> None:

@@ -102,8 +102,10 @@ def unit_facts(con: duckdb.DuckDBPyConnection, level: str, year: int, source: st
 
 
 def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rules_name: str,
-                     source: str | None = None, system: str | None = None) -> tuple[pd.DataFrame, str | None]:
-    """Every unit's proposed level under a stored rule set, with last year's proposal for comparison.
+                     source: str | None = None, system: str | None = None,
+                     with_previous: bool = True) -> tuple[pd.DataFrame, str | None]:
+    """Every unit's proposed level under a stored rule set, with last year's proposal for comparison
+    (`with_previous` False leaves `previous_level` empty and saves computing last year's facts).
     For the heads of a province's own units give the level (department, district, commune) and `system`."""
     rules = rule_set(con, rules_name)
     if rules is None:
@@ -125,6 +127,8 @@ def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rule
     if facts.empty:
         return facts, chosen
     proposals = propose_all(rules, facts)
+    if not with_previous:
+        return proposals.assign(previous_level=None), chosen
     try:
         previous, _ = unit_facts(con, level, year - 1, chosen)
     except SourceUnavailable:      # last year has no data from this source: no previous level
@@ -136,3 +140,12 @@ def leader_proposals(con: duckdb.DuckDBPyConnection, level: str, year: int, rule
     else:
         proposals["previous_level"] = None
     return proposals, chosen
+
+
+def proposal_release(con: duckdb.DuckDBPyConnection, level: str, year: int, system: str | None = None) -> int | None:
+    """The release the proposals of a level and year come from, as the connection's release view shows it
+    (metrics.releases); None for working data, a draft not released, and for a province's own units (`system`),
+    which are not released."""
+    from metrics.releases import shown_release   # local: releases are read only here
+
+    return shown_release(con, "par", level, year) if system is None and level in ("province", "ministry") else None

@@ -95,9 +95,13 @@ def lost_points(con: duckdb.DuckDBPyConnection, code_system: str, code: str, yea
     return con.execute(
         """
         SELECT c.field_code, f.name_vi AS field_vi, f.name_en AS field_en, c.criterion_code, c.name_vi, c.name_en,
-               c.component, c.max_points, s.points, round(c.max_points - s.points, 2) AS lost
+               c.component, c.max_points, s.points, round(c.max_points - s.points, 2) AS lost,
+               -- whether the criterion's maximum rests on an official text (the framework file's mark)
+               coalesce(m.official, FALSE) AS max_official
         FROM par_score s JOIN batch b USING (batch_id)
         JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
+        LEFT JOIN content_mark m ON m.content = 'framework' AND m.content_id = c.framework_id
+             AND m.item_kind = 'criterion' AND m.item_code = c.criterion_code AND m.aspect = 'max_points'
         JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
         WHERE b.status = 'current' AND b.source = ? AND s.unit_system = ? AND s.unit_code = ? AND s.year = ?
           AND s.stage = ?

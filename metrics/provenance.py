@@ -18,15 +18,19 @@ def frameworks(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def framework_fields(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
-    """Fields with their maximum points split into appraisal and survey, and their number of criteria."""
+    """Fields with their maximum points split into appraisal and survey, their number of criteria, and whether
+    the field's maximum is official (`max_official`, with `max_source`: the source, or why it is illustrative)."""
     return con.execute(
         """
         SELECT f.field_code, f.name_vi, f.name_en, f.max_points,
                sum(CASE WHEN c.component = 'appraisal' THEN c.max_points ELSE 0 END) AS appraisal_max,
                sum(CASE WHEN c.component = 'survey' THEN c.max_points ELSE 0 END) AS survey_max,
-               count(c.criterion_code) AS criteria
+               count(c.criterion_code) AS criteria,
+               coalesce(m.official, FALSE) AS max_official, m.source AS max_source
         FROM framework_field f
         LEFT JOIN framework_criterion c ON c.framework_id = f.framework_id AND c.field_code = f.field_code
+        LEFT JOIN content_mark m ON m.content = 'framework' AND m.content_id = f.framework_id
+             AND m.item_kind = 'field' AND m.item_code = f.field_code AND m.aspect = 'max_points'
         WHERE f.framework_id = ?
         GROUP BY ALL ORDER BY min(f.position)
         """, [framework_id]).df()
@@ -50,3 +54,17 @@ def instruments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
         JOIN instrument_dimension d ON d.instrument_id = i.instrument_id AND d.dimension_code = it.dimension_code
         GROUP BY ALL ORDER BY i.instrument_id
         """).df()
+
+
+def row_sources(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:
+    """Each unit's own source reference in the year's current PAR INDEX results of `source` (published rows name
+    their article or release; an upload names its batch and file): code_system, code, source_ref."""
+    return con.execute(
+        """
+        SELECT DISTINCT t.unit_system AS code_system, t.unit_code AS code,
+               coalesce(nullif(trim(t.source_ref), ''), 'batch ' || b.batch_id || coalesce(' · ' || b.file_name, ''))
+                   AS source_ref
+        FROM par_total t JOIN batch b USING (batch_id)
+        WHERE b.status = 'current' AND b.source = ? AND t.level = ? AND t.year = ? AND t.stage = 'appraised'
+        ORDER BY 1, 2
+        """, [source, level, year]).df()

@@ -1,15 +1,18 @@
 """Provenance: every batch loaded, and the sources and licences of the shipped data."""
+import pandas as pd
 import streamlit as st
 
 from etl.access import AccessDenied
 from etl.batches import BatchNotFound, remove_batch
 from etl.db import open_store
 from etl.paths import DATA_DIR
+from metrics.coverage import published_coverage
 from metrics.provenance import batches
 from ui.export import csv_bytes
 from ui.format import display_frame
 from ui.i18n import t
 from ui.provenance import source_label
+from ui.release_package import package_block
 from ui.state import filters
 from ui.auth import actor
 from ui.store import db_path, fetch
@@ -43,12 +46,27 @@ if who.can("remove_own"):
                     with open_store(db_path(), read_only=False) as con:
                         restored = remove_batch(con, int(chosen), who)
                 except (AccessDenied, BatchNotFound, ValueError) as exc:
-                    st.error(md_escape(exc))
+                    st.error(md_escape(exc.text(lang) if hasattr(exc, "text") else exc))   # ReleasedBatch: vi/en
                 else:
                     st.cache_data.clear()
                     st.success(t("data.removed", lang, batch=chosen))
                     if restored:
                         st.info(t("data.restored", lang, batch=restored))
+
+# The open data package of a release (ui.release_package; releases on pages/releases_page.py).
+package_block(lang)
+
+# Published coverage per year and level (metrics.coverage): how much of each field the shipped releases name.
+st.subheader(t("content.coverage", lang))
+st.caption(t("content.coverage_intro", lang))
+coverage = fetch(published_coverage)
+st.dataframe(display_frame(pd.DataFrame({
+    t("col.dataset", lang): [t(f"content.dataset.{d}", lang) for d in coverage["dataset"]],
+    t("col.coverage", lang): [t("content.coverage_line", lang, year=r.year, k=r.units_listed, n=r.units_total,
+                                units=t(f"content.units.{r.level}", lang), v=r.units_with_value, r=r.units_with_rank)
+                              for r in coverage.itertuples()],
+    t("col.rows_with_source", lang): coverage["rows_with_source"]}), lang), hide_index=True, width="stretch",
+    height=36 * (len(coverage) + 1) + 3)
 
 # Our own shipped files (never user input), rendered as Markdown without their top-level title.
 st.subheader(t("data.sources", lang))

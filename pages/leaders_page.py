@@ -12,7 +12,7 @@ from ui.i18n import STRINGS, fmt_number, t
 from metrics.par_index import SourceUnavailable
 from ui.provenance import mark_sources, source_label, source_unavailable
 from ui.auth import actor
-from ui.state import filters, url_selectbox
+from ui.state import filters, release_status, url_selectbox
 from ui.store import db_path, fetch
 from ui.text import md_escape
 
@@ -52,6 +52,8 @@ if proposals.empty:
     st.stop()
 mark_sources({source} | set(proposals.get("sipas_source", pd.Series(dtype=str)).dropna()), lang)
 st.caption(f"{t('filter.source', lang)}: {source_label(source, lang)}")
+if not scope:
+    release_status("par", f.level, f.year, lang)   # the proposals name the release they come from (or a draft)
 
 
 def outcome_text(line: str) -> str:

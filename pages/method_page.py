@@ -32,7 +32,8 @@ if info["known_facts"]:
 fields = fetch(framework_fields, chosen).drop(columns=["name_en" if vi else "name_vi"])
 fields = fields.rename(columns={"name_vi": t("col.name", lang), "name_en": t("col.name", lang),
                                 **{c: t(f"col.{c}", lang) for c in ("field_code", "max_points", "appraisal_max",
-                                                                    "survey_max", "criteria")}})
+                                                                    "survey_max", "criteria", "max_official",
+                                                                    "max_source")}})
 st.dataframe(display_frame(fields, lang, {t('col.max_points', lang): 2, t('col.appraisal_max', lang): 2, t('col.survey_max', lang): 2}), hide_index=True, width="stretch")
 st.markdown(f"**{t('method.bands', lang)}**")
 bands = fetch(framework_bands, chosen)

@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from ui.briefing import briefing_download
 from ui.export import download_buttons
 from ui.figures import groups_bar, index_bar
 from ui.format import display_frame
@@ -52,6 +53,8 @@ else:
     cols[3].caption(t("overview.no_mover", lang))
 if view.year == 2025:
     st.caption(t("overview.merger_note", lang))
+# The national briefing of this view (level, year, source), written only when the button is clicked.
+briefing_download(st, "national", view.year, lang, source=view.source, level=view.level, key="overview_briefing")
 
 
 def ranked_table(frame):

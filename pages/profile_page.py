@@ -1,16 +1,20 @@
-"""A unit's profile: lineage, index and rank over the years, fields against the country, lost points."""
+"""A unit's profile for a decision: where it stands, how it moved, where it lost points and what to do,
+satisfaction and the head's proposed level, on one screen (metrics.decision), then its history."""
 import pandas as pd
 import streamlit as st
 
 from etl.names import strip_diacritics
-from metrics.par_index import (LEVEL_SYSTEMS, SOURCE_PRIORITY, assessed_units, available_datasets, system_for_year,
-                               unit_results)
-from metrics.profile import (fields_against_country, lost_points, self_vs_appraised, sipas_summary, unit_history,
-                             unit_info)
+from metrics.decision import unit_decision
+from metrics.leaders import rule_sets
+from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, assessed_units, available_datasets, system_for_year, unit_results
+from metrics.profile import self_vs_appraised, unit_info
+from metrics.rounding import difference
+from metrics.uncertainty import sentence_values
 from metrics.units import list_units
+from ui.briefing import briefing_download
 from ui.export import chart_config, download_buttons
 from ui.figures import fields_chart, history_chart
-from ui.i18n import fmt_number, fmt_pct, region_name, t
+from ui.i18n import fmt_number, fmt_pct, fmt_signed, region_name, t
 from ui.provenance import mark_sources, source_label
 from ui.tables import show_table
 from ui.state import filters, own_unit, url_selectbox
@@ -91,72 +95,184 @@ if len(info["successors"]):
     st.caption(t("profile.successor", lang, units=md_escape(", ".join(s[name_col] + " (" + s["to_system"] + ":" + s["to_code"] + ")")),
                  date=pd.Timestamp(s["effective_date"].iloc[0]).strftime("%d/%m/%Y"), act=md_escape(s["legal_act"].iloc[0])))
 
-# The year's figures come from one dataset: the chosen source (never another in its place), or automatically the
-# first of upload, published, demo that has the unit.
-row, source, results = None, None, None
-for candidate in order:
-    results = fetch(unit_results, f.level, f.year, candidate)
-    match = results[(results["code_system"] == code_system) & (results["code"] == code)]
-    if len(match) and pd.notna(match["index"].iloc[0]):
-        row, source = match.iloc[0], candidate
-        break
-history = fetch(unit_history, code_system, code)
-mark_sources(set(history["source"]) | ({source} if source else set()), lang)
+# Every figure below comes from one dict (metrics.decision), the same one the briefing documents print.
+rules_table = fetch(rule_sets)
+rule_titles = dict(zip(rules_table["name"], rules_table["title_vi" if lang == "vi" else "title_en"]))
+rules = (url_selectbox(st.sidebar, t("decision.rules", lang), rules_table["name"].tolist(),
+                       lambda n: str(rule_titles.get(n) or n), "rules", default="default")
+         if len(rules_table) else None)
+decision = fetch(unit_decision, code_system, code, f.year, f.source, rules)
+source, history = decision["source"], decision["history"]
+mark_sources(set(history["source"]) | {p["source"] for p in decision["provenance"]}, lang)
+signed = lambda value: None if value is None else fmt_signed(value, lang)  # noqa: E731
 
-if row is None:
+
+def rank_text(rank: int | None, basis: str, total: int | None) -> str:
+    if rank is None:
+        return t("rank.not_published", lang)
+    return t("profile.rank_of", lang, rank=rank, n=total) if total else str(rank)
+
+
+if source is not None:    # the briefing prints this same dict: one to two A4 pages, PDF, DOCX or Markdown
+    briefing_download(st, key, f.year, lang, source=f.source, rules=rules, decision=decision, key="profile_briefing")
+
+st.subheader(t("decision.q1", lang))
+if source is None:
     st.info(t("profile.no_year", lang, year=f.year, source=", ".join(source_label(s, lang) for s in order) or "—"))
 else:
-    n_units = int(info_total) if (info_total := fetch(assessed_units, code_system)) else None
+    change, national = decision["change"], decision["national"]
     cols = st.columns(4)
-    cols[0].metric(t("col.index", lang), fmt_pct(row["index"], lang))
-    rank_text = (t("rank.not_published", lang) if pd.isna(row["rank"])
-                 else (t("profile.rank_of", lang, rank=int(row["rank"]), n=n_units) if n_units else str(int(row["rank"]))))
-    cols[1].metric(t("col.rank", lang), rank_text)
-    cols[1].caption(t(f"rank_basis.{row['rank_basis']}", lang))
-    cols[2].metric(t("col.group", lang), row["group"] or "—")
-    cols[3].metric(t("col.appraisal", lang) + " + " + t("col.survey", lang),
-                   f"{fmt_number(row['appraisal'], lang)} + {fmt_number(row['survey'], lang)}"
-                   if pd.notna(row["appraisal"]) else t("common.not_available", lang))
-    st.caption(t("overview.source_line", lang, source=source_label(source, lang), batches=int(row["batch_id"]),
-                 method=t("overview.method_scores" if row["rank_basis"] == "computed" else "overview.method_totals", lang)))
+    cols[0].metric(t("decision.index", lang, year=f.year), fmt_pct(decision["index"], lang),
+                   delta=signed(change["index"]))
+    rank_delta = change["rank"]
+    cols[1].metric(t("decision.rank", lang), rank_text(decision["rank"], decision["rank_basis"], decision["units_total"]),
+                   delta=None if rank_delta is None else (
+                       t("decision.rank_same", lang) if rank_delta == 0 else
+                       t("decision.rank_change", lang, sign="+" if rank_delta > 0 else "−", n=abs(rank_delta))),
+                   delta_color="normal" if rank_delta else "off")
+    cols[1].caption(t(f"rank_basis.{decision['rank_basis']}", lang))
+    cols[2].metric(t("col.group", lang), decision["group"] or "—")
+    if national["average"] is not None:
+        gap = difference(decision["index"], national["average"])
+        cols[3].metric(t("decision.national", lang), fmt_pct(national["average"], lang),
+                       delta=t("decision.gap", lang, gap=fmt_signed(gap, lang)), delta_color="off")
+        cols[3].caption(t("decision.national_basis.published", lang) if national["basis"] == "published" else
+                        t("decision.national_basis.computed", lang, n=decision["units_total"],
+                          source=source_label(national["source"], lang)))
+    else:
+        cols[3].metric(t("decision.national", lang), "—")
+        cols[3].caption(t("decision.no_national", lang))
+    interval = decision["uncertainty"]
+    if interval:
+        sentence_key, values = sentence_values(interval)
+        cols[1].caption(t(sentence_key, lang, **values))
+    components = decision["components"]
+    if len(components):
+        # The four published parts (since 2023) against their maxima, each maximum marked official or not.
+        show_table(st, pd.DataFrame({
+            t("decision.col.part", lang): components[name_col],
+            t("decision.col.points", lang): components["points"], t("decision.col.max", lang): components["max_points"],
+            t("decision.col.max_mark", lang): components["official"].map(
+                lambda official: t("decision.max.official" if official else "decision.max.illustrative", lang)),
+            t("decision.col.detail", lang): components["source_ref"]}), lang)
+    elif decision["appraisal"] is not None:
+        st.caption(f"{t('col.appraisal', lang)} {fmt_number(decision['appraisal'], lang)} + "
+                   f"{t('col.survey', lang)} {fmt_number(decision['survey'], lang)}")
+    st.caption(t("overview.source_line", lang, source=source_label(source, lang), batches=decision["batch_id"],
+                 method=t("overview.method_scores" if decision["rank_basis"] == "computed"
+                          else "overview.method_totals", lang)))
+
+    st.subheader(t("decision.q2", lang))
+    previous = decision["previous"]
+    basis = change.get("basis") or "none"
+    if previous is None or basis == "none":
+        st.write(t("decision.change.none", lang, year=f.year - 1, source=source_label(source, lang)))
+    elif basis == "reconstructed":
+        members = ", ".join(f"{md_escape(m[0] if lang == 'vi' else m[1])} {fmt_number(m[2], lang)}"
+                            for m in previous["members"])
+        st.write(t("decision.change.reconstructed", lang, year=previous["year"], members=members,
+                   prev=fmt_number(previous["index"], lang)))
+    elif basis == "continued":
+        st.write(t("decision.change.continued", lang, year=previous["year"], name=md_escape(name),
+                   source=source_label(source, lang), prev=fmt_number(previous["index"], lang),
+                   old_n=fetch(assessed_units, LEVEL_SYSTEMS[f.level][0]), new_n=decision["units_total"]))
+    elif previous["index"] is None:     # the release states the change; last year's value is not listed here
+        st.write(t("decision.change.published_only", lang, change=fmt_signed(change["index"], lang),
+                   year=previous["year"]))
+    else:
+        st.write(t(f"decision.change.{basis}", lang, year=previous["year"], source=source_label(source, lang),
+                   prev=fmt_number(previous["index"], lang),
+                   rank="—" if previous["rank"] is None else previous["rank"]))
+    if change.get("framework_changed"):
+        st.caption(t("decision.framework_changed", lang, year=f.year))
+    fields = decision["fields"]
+    if fields.empty:
+        st.caption(t("profile.needs_criteria", lang))
+    else:
+        field_view = pd.DataFrame({
+            t("decision.col.field", lang): fields["field_code"] + ". " + fields[name_col],
+            t("decision.col.index", lang): fields["index"],
+            t("decision.col.change", lang): fields["change"],
+            t("decision.col.field_rank", lang): fields["field_rank"],
+            t("decision.col.rank_change", lang): fields["rank_change"],
+            t("decision.col.average", lang): fields["average"],
+            t("decision.col.best", lang): fields["best"],
+            t("decision.col.best_unit", lang): fields["best_vi" if lang == "vi" else "best_en"]})
+        show_table(st, field_view, lang)
+        download_buttons(st, field_view, f"profile-{key}-fields-{f.year}", lang)
+        if fields["average"].isna().all():
+            st.caption(t("decision.partial_fields", lang))
+        with st.expander(t("profile.fields", lang)):
+            st.plotly_chart(fields_chart(fields, lang, name), width="stretch",
+                            config=chart_config(f"profile-{key}-fields-{f.year}"))
+
+    st.subheader(t("decision.q3", lang))
+    lost = decision["lost"]
+    if lost.empty:
+        st.caption(t("profile.needs_criteria", lang))
+    else:
+        st.caption(t("decision.lost_intro", lang, total=fmt_number(float(lost["lost"].sum()), lang)))
+        if (lost["kind"] != "criterion").all():
+            st.caption(t(f"decision.lost_{lost['kind'].iloc[0]}s", lang))
+        field_labels = dict(zip(fields["field_code"], fields["field_code"] + ". " + fields[name_col]))
+        chosen = "*" if not field_labels else st.selectbox(t("profile.drill", lang), ["*"] + list(field_labels),
+                              format_func=lambda c: t("profile.all_fields", lang) if c == "*" else field_labels[c],
+                              key=f"drill.{lang}")
+        subset = lost if chosen == "*" else lost[lost["field_code"] == chosen]
+        lost_view = pd.DataFrame({
+            t("decision.col.item", lang): (subset[name_col] if (subset["kind"] == "component").all()
+                                           else subset["code"] + " " + subset[name_col]),
+            t("decision.col.max", lang): subset["max_points"], t("decision.col.points", lang): subset["points"],
+            t("decision.col.lost", lang): subset["lost"],
+            t("decision.col.max_mark", lang): subset["max_official"].map(
+                lambda official: t("decision.max.official" if official else "decision.max.illustrative", lang))})
+        show_table(st, lost_view.head(10 if chosen == "*" else len(subset)), lang)
+        download_buttons(st, lost_view, f"profile-{key}-lost-points-{f.year}", lang)   # every row, not the 10
+    tasks = decision["tasks"]
+    st.markdown(f"**{t('decision.tasks', lang, year=f.year)}**")
+    if tasks.empty:
+        st.caption(t("decision.no_tasks", lang, year=f.year))
+    else:
+        task_view = pd.DataFrame({
+            t("decision.col.field", lang): tasks["field_code"].map(field_labels),
+            t("decision.col.task_no", lang): tasks["task_no"], t("decision.col.task", lang): tasks["task"],
+            t("decision.col.deadline", lang): tasks["deadline"],
+            t("decision.col.status", lang): tasks["status"].map(
+                lambda s: t(f"decision.status.{s}", lang) if isinstance(s, str) else "—")})
+        show_table(st, task_view, lang)
+
+    st.subheader(t("decision.q4", lang))
+    satisfaction = decision["satisfaction"]
+    st.markdown(f"**{t('decision.satisfaction', lang)}**")
+    if satisfaction.empty:
+        st.caption(t("decision.no_satisfaction", lang, year=f.year))
+    else:
+        show_table(st, pd.DataFrame({
+            t("decision.col.survey", lang): satisfaction["label_vi" if lang == "vi" else "label_en"],
+            t("decision.col.estimate", lang): satisfaction["estimate"],
+            t("decision.col.interval", lang): [
+                "—" if pd.isna(lo) else f"{fmt_number(lo, lang)} – {fmt_number(hi, lang)}"
+                for lo, hi in zip(satisfaction["low"], satisfaction["high"])],
+            t("decision.col.respondents", lang): satisfaction["respondents"],
+            t("decision.col.source", lang): satisfaction["source"].map(lambda s: source_label(s, lang))}), lang)
+    leader = decision["leader"]
+    if leader is None:
+        st.caption(t("decision.leader_none", lang))
+    else:
+        st.markdown(t("decision.leader", lang, rules=md_escape(str(rule_titles.get(leader["rule_set"])
+                                                                   or leader["rule_set"])),
+                      level=f"**{t('level_rating.' + (leader['level'] or 'none'), lang)}**"))
+        for reason in leader["reasons_vi" if lang == "vi" else "reasons_en"]:
+            st.markdown(f"- {md_escape(reason)}")
+        if leader["provisional"]:
+            st.caption(t("decision.leader_provisional", lang, missing=md_escape(
+                "; ".join(leader["missing_vi" if lang == "vi" else "missing_en"]))))
 
 st.subheader(t("profile.history", lang))
 if len(history):
     st.plotly_chart(history_chart(history, lang), width="stretch", config=chart_config(f"profile-{key}-history"))
     download_buttons(st, history, f"profile-{key}-history", lang)
     st.caption(t("profile.history_note", lang))
-
-st.subheader(t("profile.fields", lang))
-fields = fetch(fields_against_country, code_system, code, f.year, source) if source else pd.DataFrame()
-if fields.empty or fields["index"].isna().all():
-    st.caption(t("profile.needs_criteria", lang))
-else:
-    st.plotly_chart(fields_chart(fields, lang, name), width="stretch",
-                    config=chart_config(f"profile-{key}-fields-{f.year}"))
-    download_buttons(st, fields, f"profile-{key}-fields-{f.year}", lang)
-    ranked = fields.dropna(subset=["index"]).sort_values("index")
-    left, right = st.columns(2)
-    best, worst = ranked.iloc[-1], ranked.iloc[0]
-    left.metric(f"{t('profile.strongest', lang)}: {best['field_code']}. {md_escape(best[name_col])}", fmt_pct(best["index"], lang))
-    right.metric(f"{t('profile.weakest', lang)}: {worst['field_code']}. {md_escape(worst[name_col])}", fmt_pct(worst["index"], lang))
-
-st.subheader(t("profile.lost", lang))
-lost = fetch(lost_points, code_system, code, f.year, source) if source else pd.DataFrame()
-if lost.empty:
-    st.caption(t("profile.needs_criteria", lang))
-else:
-    field_labels = {c: f"{c}. {n}" for c, n in zip(lost["field_code"], lost["field_vi" if lang == "vi" else "field_en"])}
-    chosen = st.selectbox(t("profile.drill", lang), ["*"] + sorted(field_labels, key=lambda c: int(c) if c.isdigit() else 0),
-                          format_func=lambda c: t("profile.all_fields", lang) if c == "*" else field_labels[c],
-                          key=f"drill.{lang}")
-    subset = lost if chosen == "*" else lost[lost["field_code"] == chosen]
-    lost_table = pd.DataFrame({
-        t("col.criterion", lang): subset["criterion_code"] + " " + subset[name_col],
-        t("col.component", lang): subset["component"].map(lambda c: t(f"component.{c}", lang)),
-        t("col.max_points", lang): subset["max_points"], t("col.points", lang): subset["points"],
-        t("col.lost", lang): subset["lost"]})
-    show_table(st, lost_table.head(10 if chosen == "*" else len(subset)), lang)
-    download_buttons(st, lost_table, f"profile-{key}-lost-points-{f.year}", lang)   # every criterion, not the 10
 
 gap = fetch(self_vs_appraised, code_system, code, f.year, source) if source else pd.DataFrame()
 if not gap.empty:
@@ -168,19 +284,8 @@ if not gap.empty:
     show_table(st, gap_table, lang)
     download_buttons(st, gap_table, f"profile-{key}-self-vs-appraised-{f.year}", lang)
 
-if f.level == "province":
-    st.subheader(t("profile.satisfaction", lang))
-    sipas = fetch(sipas_summary, code_system, code, f.year)
-    if sipas is None:
-        st.caption(t("profile.no_sipas", lang, year=f.year))
-    else:
-        if sipas["survey"]:
-            if sipas["survey"]["source"] == "demo" and "demo" not in set(history["source"]) | {source}:
-                mark_sources({"demo"}, lang)  # the only demo figure on the page still gets its marker
-            st.write(t("profile.sipas_survey", lang, pct=fmt_pct(sipas["survey"]["pct_satisfied"], lang),
-                       n=int(sipas["survey"]["respondents"]), source=source_label(sipas["survey"]["source"], lang)))
-        if sipas["published"]:
-            p = sipas["published"]
-            st.write(t("profile.sipas_published", lang, pct=fmt_pct(p["sipas_pct"], lang),
-                       rank="—" if pd.isna(p["rank"]) else int(p["rank"])))
-            st.caption(f"{source_label('published', lang)}: {md_escape(p['source_ref'])}")
+with st.expander(t("decision.provenance", lang)):
+    show_table(st, pd.DataFrame({
+        t("decision.col.figure", lang): [p["figure_vi" if lang == "vi" else "figure_en"] for p in decision["provenance"]],
+        t("decision.col.source", lang): [source_label(p["source"], lang) for p in decision["provenance"]],
+        t("decision.col.detail", lang): [p[f"detail_{lang}"] for p in decision["provenance"]]}), lang)

@@ -10,7 +10,7 @@ from ui.geo import boundaries
 from ui.i18n import fmt_number, fmt_pct, t
 from ui.provenance import mark_sources, source_label
 from ui.tables import show_table
-from ui.state import filters, url_selectbox
+from ui.state import filters, release_status, url_selectbox
 from ui.store import fetch
 from ui.text import md_escape
 
@@ -30,6 +30,7 @@ year = int(url_selectbox(right, t("sat.year", lang), [str(y) for y in years], st
 table = fetch(sat.satisfaction_table, survey, year, level="province")
 mark_sources(set(table["source"]), lang)
 st.title(t("sat.title", lang, year=year, survey=t(f"sat.survey.{survey}", lang)))
+release_status("survey", survey, year, lang)   # the release shown, or "draft, not released"
 national = table[(table["row_level"] == "national") & (table["set_code"] == sat.OVERALL)].iloc[0]
 complete = bool(national["coverage_complete"])
 if not complete:

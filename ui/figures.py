@@ -194,6 +194,15 @@ def history_chart(history: pd.DataFrame, lang: str, title: str | None = None) ->
             text=[f"{t('col.rank', lang)} {r}/{n} · {t('source.' + s, lang)}"
                   for r, n, s in zip(rows["rank"].astype("object").fillna("—"), rows["units_ranked"], rows["source"])],
             hovertemplate="%{x}: %{y:.2f} %<br>%{text}<extra>%{fullData.name}</extra>"))
+    if "national" in history and history["national"].notna().any():
+        # One national point per year, from the source of that year's unit point (its own marker says which).
+        national = history.dropna(subset=["national"]).drop_duplicates("year").sort_values("year")
+        figure.add_trace(go.Scatter(
+            x=national["year"], y=national["national"], mode="lines+markers", name=t("decision.national_line", lang),
+            line=dict(color="#8c959f", dash="dash"), marker=dict(symbol=source_symbols(national["source"]), size=7,
+                                                                 color="#8c959f"),
+            text=[t("source." + s, lang) for s in national["source"]],
+            hovertemplate="%{x}: %{y:.2f} %<br>%{text}<extra>%{fullData.name}</extra>"))
     add_source_legend(figure, history["source"], lang)
     heading(figure, title or t("fig.history", lang))
     figure.update_layout(height=360, margin=dict(l=10, r=10, t=50, b=10), yaxis_title=t("col.index", lang),
@@ -499,4 +508,46 @@ def scatter_with_fit(points: pd.DataFrame, x: str, y: str, label: str, lang: str
     heading(figure, title or t("fig.scatter", lang, x=x_title, y=y_title))
     figure.update_layout(height=440, margin=dict(l=10, r=10, t=50, b=10), xaxis_title=x_title, yaxis_title=y_title,
                          showlegend=False, separators=",." if lang == "vi" else ".,")
+    return figure
+
+
+@escaped_text
+def rank_interval_chart(table: pd.DataFrame, lang: str, coverage: float, draws: int,
+                        title: str | None = None) -> go.Figure:
+    """Each unit's rank interval from the uncertainty analysis (metrics.uncertainty) as a bar from its low to its
+    high rank, with the official rank (diamond) and the median simulated rank (dot); best rank at the top.
+    `table`: code_system, code, name_vi, name_en, rank, rank_median, rank_low, rank_high."""
+    data = table[table["rank_low"].notna()].sort_values(["rank", "code"], ascending=[False, True])
+    names = _unique_labels(list(data["name_vi" if lang == "vi" else "name_en"].fillna(data["code"])),
+                           list(data["code_system"]), list(data["code"]))
+    pct = int(round(coverage * 100))
+    low, high = data["rank_low"].astype(int), data["rank_high"].astype(int)
+    rank, median = data["rank"].astype(int), data["rank_median"].astype(int)
+    hover = [t("uncertainty.hover", lang, rank=r, coverage=pct, low=lo, high=hi, median=m)
+             for r, lo, hi, m in zip(rank, low, high, median)]
+    figure = go.Figure()
+    figure.add_trace(go.Bar(
+        y=names, x=(high - low + 0.8).to_numpy(), base=(low - 0.4).to_numpy(), orientation="h",
+        marker_color="#9ecbff", name=t("uncertainty.legend.interval", lang, coverage=pct), hovertext=hover,
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
+    figure.add_trace(go.Scatter(
+        y=names, x=median, mode="markers", marker=dict(symbol="circle", size=6, color="#57606a"),
+        name=t("uncertainty.legend.median", lang), hoverinfo="skip"))
+    figure.add_trace(go.Scatter(
+        y=names, x=rank, mode="markers", marker=dict(symbol="diamond", size=9, color="#0969da",
+                                                     line=dict(color="white", width=1)),
+        name=t("uncertainty.legend.official", lang), hovertext=hover,
+        hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
+    heading(figure, title or t("uncertainty.chart", lang, coverage=pct, draws=f"{draws:,}".replace(
+        ",", "." if lang == "vi" else ",")))
+    n = int(high.max()) if len(data) else 1
+    # The rank axis sits on top (a long chart is read from its top); the legend shares the title's line, at the
+    # right, so that it never covers the axis' tick labels.
+    figure.update_layout(
+        height=max(300, 18 * len(data) + 120), margin=dict(l=10, r=20, t=100, b=10), bargap=0.35,
+        xaxis=dict(title=t("uncertainty.axis", lang), range=[0.3, n + 0.7], side="top", showgrid=True,
+                   tickvals=[1, *range(5, n + 1, 5)] if n > 20 else list(range(1, n + 1))),
+        yaxis=dict(title=None, automargin=True),
+        legend=dict(orientation="h", yref="container", y=1, yanchor="top", x=1, xanchor="right"),
+        separators=",." if lang == "vi" else ".,")
     return figure

@@ -793,14 +793,30 @@ STRINGS.update({
         "`thanglequoc/vietnamese-provinces-database`, giấy phép MIT, Bản quyền (c) 2021 Thang Le Quoc.\n"
         "- **Các đề án quốc gia** (`reference/national_projects_2021_2030.csv`): Phụ lục 2 Công văn "
         "3759/BNV-CCHC (2021), văn bản công khai của cơ quan nhà nước.\n"
-        "- **Bộ tiêu chí và bộ công cụ khảo sát** (`frameworks/`, `instruments/`): soạn cho phần mềm này. Tên lĩnh "
-        "vực và thành phần theo phương pháp chính thức; điểm từng tiêu chí và câu chữ từng câu hỏi là diễn giải minh "
-        "họa, và mỗi tệp đều ghi rõ điều đó.\n"
+        "- **Bộ tiêu chí và bộ công cụ khảo sát** (`frameworks/`, `instruments/`): soạn cho phần mềm này. Mỗi tên, "
+        "điểm tối đa và câu hỏi đều ghi rõ là chính thức (kèm nguồn) hay minh họa: tên lĩnh vực, thành phần và điểm "
+        "tối đa của lĩnh vực mà báo cáo kết quả của các tỉnh công bố theo phương pháp chính thức; câu hỏi phiếu người "
+        "bệnh nội trú, ngoại trú là nguyên văn phiếu của Bộ Y tế (văn bản nhà nước, không thuộc đối tượng bản quyền); "
+        "điểm từng tiêu chí và câu chữ phiếu SIPAS, giáo dục là diễn giải minh họa.\n"
         "- **Dữ liệu mô phỏng**: tạo bởi `etl/demo.py` với hạt giống cố định; là dữ liệu tổng hợp, không bao giờ "
         "được trình bày như số liệu công bố.",
         ""),
 })
 
+
+# Feature string tables (ui/strings/*.py) join the main one; a key defined twice is a mistake, caught here.
+def _merge_feature_strings() -> None:
+    import importlib
+
+    for feature in ("decision", "uncertainty", "briefing", "releases", "content"):
+        table = importlib.import_module(f"ui.strings.{feature}").STRINGS
+        clash = set(table) & set(STRINGS)
+        if clash:
+            raise KeyError(f"ui/strings/{feature}.py redefines {sorted(clash)}")
+        STRINGS.update(table)
+
+
+_merge_feature_strings()
 
 # The six socio-economic regions (Resolution 81/2023/QH15), keyed by their Vietnamese names.
 REGIONS_EN = {

@@ -23,6 +23,9 @@ def par_view_header(view, title_key: str, lang: str) -> None:
     (with its illustrative-points note), coverage of a partial table, and a criteria-set change."""
     mark_sources({view.source}, lang)
     st.title(t(title_key, lang, year=view.year, level=t(f"level.{view.level}", lang)))
+    from ui.state import release_status   # local: ui.state imports this module's neighbours
+
+    release_status("par", view.level, view.year, lang)   # the release shown, or "draft, not released"
     method = t("overview.method_scores" if view.shape == "scores" else "overview.method_totals", lang)
     st.caption(t("overview.source_line", lang, source=source_label(view.source, lang),
                  batches=", ".join(map(str, view.batch_ids)), method=method))

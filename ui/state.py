@@ -26,6 +26,7 @@ class Filters:
     level: str
     year: int | None
     source: str | None  # None = automatic choice (upload, published, demo)
+    release: str = "latest"  # latest (each year's release in force), draft (working data) or a release id
 
 
 def language_from_param(value: str | None) -> str | None:
@@ -170,7 +171,58 @@ def sidebar_filters(lang: str) -> Filters:
     if wanted in SOURCES[1:] and wanted not in options:
         options.append(wanted)
     source = url_selectbox(st.sidebar, t("filter.source", lang), options, lambda v: t(f"source.{v}", lang), "source")
-    return Filters(lang=lang, level=level, year=year, source=None if source == "auto" else source)
+    release = release_filter(lang, level, year)
+    return Filters(lang=lang, level=level, year=year, source=None if source == "auto" else source, release=release)
+
+
+def _release_label(row, lang: str) -> str:
+    scope = t(f"rel.scope.{row['scope_key']}", lang, year=int(row["year"]))
+    status = t("rel.option.superseded", lang) if row["status"] == "superseded" else ""
+    return t("rel.option.release", lang, id=int(row["release_id"]), scope=scope, decision=row["decision"],
+             status=status)
+
+
+def release_filter(lang: str, level: str, year: int | None) -> str:
+    """The release the pages show: the latest (default), the working data (draft), or one release of the chosen
+    year (PAR INDEX of the level, or a survey), kept in the URL as ?release=; then what the view shows for the
+    level and year. ui.store.fetch applies it to every figure."""
+    from metrics.releases import list_releases
+
+    releases = fetch(list_releases)
+    if releases.empty:
+        if year:
+            release_status("par", level, year, lang, st.sidebar)
+        return "latest"
+    mine = releases[(releases["year"] == year) & ((releases["scope"] == "survey") | (releases["scope_key"] == level))]
+    labels = {str(int(r["release_id"])): _release_label(r, lang) for _i, r in mine.iterrows()}
+    options = ["latest", "draft"] + list(labels)
+    release = url_selectbox(st.sidebar, t("rel.filter", lang), options,
+                            lambda v: labels.get(v) or t(f"rel.option.{v}", lang), "release", default="latest",
+                            scope=f"{level}{year}")
+    if year:
+        release_status("par", level, year, lang, st.sidebar)
+    return release
+
+
+def release_status(kind: str, key: str, year: int, lang: str, container=None) -> None:
+    """One line saying which release a view's figures come from, or that they are a draft, not released."""
+    from metrics.release_figures import view_status
+    from ui.format import date as format_date
+    from ui.text import md_escape
+
+    container = container or st
+    info = fetch(view_status, kind, key, int(year))
+    scope = t(f"rel.scope.{key}", lang, year=int(year))
+    if info is None:
+        container.caption(f":orange-badge[{t('rel.draft', lang)}] {t('rel.draft_note', lang, scope=scope)}")
+        return
+    line = t("rel.shown", lang, id=int(info["release_id"]), title=md_escape(info["title"]),
+             decision=md_escape(info["decision"]), date=format_date(info["decision_date"], lang))
+    if info["status"] == "superseded":
+        line += f" · :orange-badge[{t('rel.shown_superseded', lang, by=int(info['superseded_by']))}]"
+    elif info["status"] == "correcting":
+        line += f" · :orange-badge[{t('rel.shown_correcting', lang)}]"
+    container.caption(f":blue-badge[{scope}] {line}")
 
 
 def filters() -> Filters:

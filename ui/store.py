@@ -10,6 +10,8 @@ import streamlit as st
 
 from etl.db import StoreError, default_wait, open_for_reading, open_store
 from etl.paths import resolve_db_path
+from etl.releases import ReleaseRefused
+from metrics.releases import reads_store_state, release_view
 from ui.i18n import t
 from ui.text import md_escape
 
@@ -39,21 +41,34 @@ def _stamp(path: Path) -> tuple:
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(target: str, db: str, stamp: tuple, args: tuple, kwargs: tuple) -> Any:
+def _cached_call(target: str, db: str, stamp: tuple, args: tuple, kwargs: tuple, release: str = "draft") -> Any:
     module_name, func_name = target.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    with open_store(Path(db), read_only=True, wait_seconds=db_wait()) as con:
+    with open_store(Path(db), read_only=True, wait_seconds=db_wait()) as con, release_view(con, release):
         return func(con, *args, **dict(kwargs))
 
 
+def release_selection() -> str:
+    """The release the pages show (the sidebar's release filter, kept in the URL as ?release=): latest, draft or
+    an id. Store-state readers (batches, audit log, releases) always see the store as it is."""
+    return str(st.session_state.get("_chosen_release") or st.query_params.get("release") or "latest")
+
+
 def fetch(func: Callable, *args, **kwargs) -> Any:
-    """Call a metrics function `func(con, *args, **kwargs)` on a short-lived read-only connection, cached."""
+    """Call a metrics function `func(con, *args, **kwargs)` on a short-lived read-only connection, cached, on the
+    store as the chosen release shows it (metrics.releases.release_view)."""
     path = db_path()
+    release = "draft" if reads_store_state(func) else release_selection()
     try:
         return _cached_call(f"{func.__module__}.{func.__qualname__}", str(path), _stamp(path), args,
-                            tuple(sorted(kwargs.items())))
+                            tuple(sorted(kwargs.items())), release)
     except StoreError as exc:
         stop_with_store_error(exc, st.session_state.get("lang", "vi"))
+    except ReleaseRefused:      # a link naming a release that does not exist: back to the latest, said once
+        st.session_state["_chosen_release"] = "latest"
+        st.query_params.pop("release", None)
+        st.warning(t("rel.unknown", st.session_state.get("lang", "vi"), id=md_escape(release)))
+        return fetch(func, *args, **kwargs)
 
 
 _BUILD_LOCK = threading.Lock()  # sessions arriving together must not build the same file twice

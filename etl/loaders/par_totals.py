@@ -22,7 +22,22 @@ COLUMNS = (
     ColumnSpec("total", ("total", "tong_diem", "tong_diem_dat_duoc", "total_points", "diem_dat_duoc")),
     ColumnSpec("index", ("index", "chi_so", "chi_so_cchc", "par_index", "index_value")),
     ColumnSpec("rank", ("rank", "xep_hang", "thu_hang", "hang")),
+    # The parts provinces publish since 2023 (appraisal 61.5 is the `appraisal` column above, read as a part
+    # when any of these is present): survey of leaders and managers 22, SIPAS 10, socio-economic impact 6.5.
+    ColumnSpec("leaders_survey", ("leaders_survey", "lanh_dao_quan_ly", "dieu_tra_xhh_lanh_dao_quan_ly",
+                                  "khao_sat_lanh_dao_quan_ly", "survey_of_leaders_and_managers",
+                                  "leaders_and_managers", "component_leaders_survey")),
+    ColumnSpec("sipas", ("sipas", "chi_so_sipas", "chi_so_hai_long", "hai_long", "component_sipas")),
+    ColumnSpec("socioeconomic", ("socioeconomic", "kt_xh", "kinh_te_xa_hoi", "phat_trien_kinh_te_xa_hoi",
+                                 "socio_economic", "socio_economic_impact", "socioeconomic_impact",
+                                 "component_socioeconomic")),
 )
+BREAKDOWN_COLUMNS = ("leaders_survey", "sipas", "socioeconomic")
+# component code -> the column that carries it
+PART_COLUMNS = {"appraisal": "appraisal", "leaders_survey": "leaders_survey", "sipas": "sipas",
+                "socioeconomic": "socioeconomic"}
+BREAKDOWN_FIRST_YEAR = 2023
+LEVEL_VI = {"province": "cấp tỉnh", "ministry": "cấp bộ"}
 _FIELD = re.compile(r"^(?:chi_so_)?(?:linh_vuc|thanh_phan|field|component|lv)_?(\d+)(?:_.*)?$")
 TOLERANCE = 0.01  # published components are rounded to 2 decimals
 
@@ -54,6 +69,66 @@ def _number(record, column: str, problems: list, low: float, high: float) -> flo
     return value
 
 
+def framework_components(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
+    """The published parts of a framework's total (code, part, names, maximum), in order; empty before 2023."""
+    return con.execute("SELECT component, part, name_vi, name_en, max_points FROM framework_component "
+                       "WHERE framework_id = ? ORDER BY position", [framework_id]).df()
+
+
+def breakdown_problem(parts: dict[str, float | None], total: float | None,
+                      maxima: dict[str, float]) -> tuple[str, str, str] | None:
+    """(component, message_en, message_vi) when a row's parts cannot stand for its total: a part missing or
+    above its maximum, or parts that do not add up to the total at 2-decimal precision; None when they do."""
+    for code, maximum in maxima.items():
+        value = parts.get(code)
+        if value is None:
+            return (code, f"the breakdown needs all {len(maxima)} parts: {code} (maximum {maximum:g}) is empty; "
+                          "fill it as published, or remove the breakdown columns",
+                    f"cần đủ {len(maxima)} phần: {code} (tối đa {maximum:g}) đang trống; điền đúng số công bố, "
+                    "hoặc bỏ các cột thành phần")
+        if not -1e-9 <= value <= maximum + 1e-9:
+            return (code, f"{code} {value:g} is outside 0 to {maximum:g}; check the figure against the published table",
+                    f"{code} {value:g} nằm ngoài khoảng 0 đến {maximum:g}; đối chiếu với bảng công bố")
+    if total is None:
+        return (next(iter(maxima)), "the breakdown needs the total ('Tổng điểm') to check the parts against",
+                "cần tổng điểm ('Tổng điểm') để kiểm tra các phần")
+    values = [round(parts[code], 2) for code in maxima]
+    added = round(sum(values), 2)
+    if abs(added - round(total, 2)) > TOLERANCE + 1e-9:
+        terms = " + ".join(f"{v:.2f}" for v in values)
+        return ("total", f"the parts {terms} = {added:.2f} differ from the total {total:.2f} by "
+                         f"{abs(added - total):.2f} (more than 0.01 at 2 decimals); correct the mistyped part or "
+                         "the total against the published table",
+                f"các phần {terms} = {added:.2f} khác tổng điểm {total:.2f} là {abs(added - total):.2f} (quá 0,01 "
+                "ở 2 chữ số thập phân); sửa phần hoặc tổng điểm ghi sai theo bảng công bố")
+    return None
+
+
+def _breakdown_mode(con: duckdb.DuckDBPyConnection, sheet: Sheet, framework: dict, options: dict,
+                    problems: list) -> dict[str, float]:
+    """The components' maxima when the file carries the breakdown, else {} (problems added when it cannot)."""
+    present = [c for c in BREAKDOWN_COLUMNS if sheet.has(c)]
+    if not present:
+        return {}
+    header = sheet.header_of(present[0])
+    if options["year"] < BREAKDOWN_FIRST_YEAR or options["level"] != "province":
+        problems.append(Problem(sheet.file_name, sheet.table.header_row, header, None,
+                                f"the four-part breakdown is published for provinces from {BREAKDOWN_FIRST_YEAR}; "
+                                f"for {options['level']} {options['year']} give appraisal and survey instead",
+                                f"bảng bốn thành phần chỉ có với cấp tỉnh từ năm {BREAKDOWN_FIRST_YEAR}; với "
+                                f"{LEVEL_VI.get(options['level'], options['level'])} năm {options['year']} hãy ghi "
+                                "điểm thẩm định và điều tra XHH"))
+        return {}
+    components = framework_components(con, framework["framework_id"])
+    if components.empty:
+        problems.append(Problem(sheet.file_name, sheet.table.header_row, header, None,
+                                f"framework {framework['framework_id']} defines no breakdown; name one with --framework",
+                                f"bộ tiêu chí {framework['framework_id']} không có các thành phần; chọn bộ khác với "
+                                "--framework"))
+        return {}
+    return dict(zip(components["component"], components["max_points"]))
+
+
 def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tuple[dict, list[Problem]]:
     framework = framework_for_load(con, options)
     fields = set(framework["fields"]["field_code"])
@@ -72,8 +147,9 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
             problems.append(Problem(sheet.file_name, sheet.table.header_row, sheet.header_of(column), None,
                                     f"framework {framework['framework_id']} has no field {column.split(':')[1]}",
                                     f"bộ tiêu chí {framework['framework_id']} không có lĩnh vực {column.split(':')[1]}"))
+    maxima = _breakdown_mode(con, sheet, framework, options, problems)
     lookup = UnitLookup(con, options)
-    rows, field_rows, seen = [], [], {}
+    rows, field_rows, part_rows, seen = [], [], [], {}
     for record in sheet.records():
         unit, en, vi = lookup.resolve(record.get("unit"), record.get("unit_code"))
         if unit is None:
@@ -86,7 +162,13 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
         else:
             seen[unit] = record.row
         before = len(problems)
-        appraisal = _number(record, "appraisal", problems, 0, framework["appraisal_max"])
+        if maxima:
+            parts = {code: _number(record, PART_COLUMNS[code], problems, 0, maximum) if sheet.has(PART_COLUMNS[code])
+                     else None for code, maximum in maxima.items()}
+            appraisal = None   # the appraisal column is the 61.5 part here, not the 68-point appraisal
+        else:
+            parts = {}
+            appraisal = _number(record, "appraisal", problems, 0, framework["appraisal_max"])
         survey = _number(record, "survey", problems, 0, framework["survey_max"])
         total = _number(record, "total", problems, 0, 100)
         index = _number(record, "index", problems, 0, 100)
@@ -106,6 +188,14 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
             problems.append(record.problem("index", record.get("index"),
                                            f"index {index:.2f} differs from total {total:.2f} (the maximum is 100 points)",
                                            f"chỉ số {index:.2f} khác tổng điểm {total:.2f} (điểm tối đa là 100)"))
+        # A row may leave every part blank (no breakdown for that unit); one part given needs all of them.
+        if maxima and len(problems) == before and any(v is not None for v in parts.values()):
+            found = breakdown_problem(parts, total if total is not None else index, maxima)
+            if found:
+                column = PART_COLUMNS.get(found[0], "total" if sheet.has("total") else "index")
+                problems.append(record.problem(column, record.get(column), found[1], found[2]))
+            elif unit is not None:
+                part_rows += [{"unit_code": unit, "component": code, "points": value} for code, value in parts.items()]
         for column in field_columns:
             value = _number(record, column, problems, 0, 100)
             if value is not None and unit is not None:
@@ -123,7 +213,9 @@ def validate(con: duckdb.DuckDBPyConnection, sheet: Sheet, options: dict) -> tup
                                              rank_basis=frame["rank"].map(lambda r: "stated" if pd.notna(r) else None),
                                              **common)
     fields_frame = pd.DataFrame(field_rows, columns=["unit_code", "field_code", "index_pct"]).assign(**common)
-    return {"par_total": frame, "par_field_index": fields_frame}, problems
+    parts_frame = pd.DataFrame(part_rows, columns=["unit_code", "component", "points"]).assign(
+        framework_id=framework["framework_id"], source_ref=None, **common)
+    return {"par_total": frame, "par_field_index": fields_frame, "par_component": parts_frame}, problems
 
 
 def _rank_warnings(sheet: Sheet, frame: pd.DataFrame) -> list[Problem]:

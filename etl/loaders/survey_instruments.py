@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 import yaml
 
+from etl.marks import wording_source
 from etl.paths import DATA_DIR
 
 INSTRUMENT_DIR = DATA_DIR / "instruments"
@@ -93,7 +94,8 @@ def _from_doc(doc: dict) -> Instrument:
     scale = doc["scale"]
     items = tuple(
         Item(str(it["code"]), it["dimension"], it.get("kind", "likert"), int(it.get("min", scale["min"])),
-             int(it.get("max", scale["max"])), it.get("wording_vi"), it.get("wording_en"), it.get("wording_source"), i)
+             int(it.get("max", scale["max"])), it.get("wording_vi"), it.get("wording_en"),
+             wording_source(it, doc.get("sources") or {}), i)
         for i, it in enumerate(doc["items"], 1))
     dimensions = tuple(Dimension(d["code"], d["part"], d["name_vi"], d["name_en"], i)
                        for i, d in enumerate(doc["dimensions"], 1))

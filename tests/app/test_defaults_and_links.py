@@ -60,9 +60,9 @@ def test_profile_opens_on_a_unit_with_an_index(demo_db_master, monkeypatch, para
     key = unit_picker(at).value
     system, code = key.split(":", 1)
     assert not at.main.info, [i.value for i in at.main.info]                # no "has no score for the year"
-    assert "Index (%)" in {m.label for m in at.metric}
     level = params.get("level", "province")
     year = int(params.get("year", 2025))
+    assert f"PAR INDEX {year}" in {m.label for m in at.metric}
     con = duckdb.connect(str(demo_db_master), read_only=True)
     try:
         sources = [params["source"]] if "source" in params else ["published", "demo"]

@@ -52,6 +52,12 @@ def projects() -> pd.DataFrame:
                          "percent_complete": [100, 40, None]})
 
 
+def rank_intervals() -> pd.DataFrame:
+    return pd.DataFrame({"code_system": ["vn63"] * 3, "code": ["01", "79", "92"],
+                         "name_vi": ["Hà Nội", "Hồ Chí Minh", "Cần Thơ"], "name_en": ["Ha Noi", "HCMC", "Can Tho"],
+                         "rank": [1, 2, 3], "rank_median": [1, 2, 3], "rank_low": [1, 1, 3], "rank_high": [2, 3, 3]})
+
+
 def every_figure(lang: str):
     """(name, figure) for every builder in ui.figures."""
     history = pd.DataFrame({"code_system": ["vn63", "vn63"], "code": ["01", "01"], "name_vi": ["Hà Nội"] * 2,
@@ -80,6 +86,7 @@ def every_figure(lang: str):
         ("value_map", fg.value_map(pd.DataFrame({"code": ["01"], "value": [80.0], "label": ["Hà Nội"]}), GEOJSON, lang,
                                    "% hài lòng")),
         ("scatter_with_fit", fg.scatter_with_fit(points, "par_index", "pct_satisfied", "name", lang, "PAR", "SIPAS")),
+        ("rank_interval_chart", fg.rank_interval_chart(rank_intervals(), lang, 0.9, 1000)),
     ]
 
 
@@ -215,3 +222,13 @@ def test_timeline_shows_whole_names_in_wrapped_lines():
     order = list(figure.layout.yaxis.categoryarray)
     assert [label.split(".")[0] for label in order] == ["1", "2", "3"]
     assert "Ngày tham chiếu 30/06/2025" in [trace.name for trace in figure.data]  # named in the legend, never cut
+
+
+def test_rank_intervals_run_from_low_to_high_best_rank_on_top():
+    figure = fg.rank_interval_chart(rank_intervals(), "en", 0.9, 1000)
+    bars, medians, official = figure.data
+    assert list(bars.y) == ["Can Tho", "HCMC", "Ha Noi"]          # drawn bottom-up: rank 1 at the top
+    assert [b + w for b, w in zip(bars.base, bars.x)] == pytest.approx([3.4, 3.4, 2.4])
+    assert list(bars.base) == pytest.approx([2.6, 0.6, 0.6]) and list(official.x) == [3, 2, 1]
+    assert figure.layout.title.text == "90 % rank intervals over 1,000 draws"
+    assert figure.layout.xaxis.side == "top" and list(figure.layout.xaxis.tickvals) == [1, 2, 3]

@@ -167,7 +167,7 @@ def test_profile_deep_link_opens_any_unit_and_year(demo_db_master, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert at.title[0].value == "Ministry of Justice: PAR INDEX profile"
     metrics = {m.label: m.value for m in at.metric}
-    assert metrics["Index (%)"] == "89.95 %" and metrics["Rank"] == "Rank 1 of 17"
+    assert metrics["PAR INDEX 2023"] == "89.95 %" and metrics["Rank"] == "Rank 1 of 17"
     assert any("criterion-level scores" in c.value for c in at.caption)    # published totals only
 
 
@@ -178,8 +178,8 @@ def test_profile_of_a_merged_province_shows_its_predecessors(demo_db_master, mon
     assert any("Formed from" in as_shown(c.value) and "Long An (vn63:80)" in as_shown(c.value) for c in at.caption)
     rank = {m.label: m.value for m in at.metric}["Rank"]
     assert __import__("re").fullmatch(r"Rank \d+ of 34", rank)
-    lost = at.dataframe[0].value
-    assert len(lost) == 10 and lost.iloc[:, -1].is_monotonic_decreasing
+    lost = next(d.value for d in at.dataframe if "Lost" in d.value.columns)
+    assert len(lost) == 10 and lost["Lost"].is_monotonic_decreasing
 
 
 def test_rankings_table_and_exports(demo_db_master, monkeypatch):
@@ -190,6 +190,9 @@ def test_rankings_table_and_exports(demo_db_master, monkeypatch):
     assert table["Rank"].tolist()[:3] == ["1", "2", "3"]     # display text (ui.format); exports keep numbers
     assert table["Unit"].tolist()[0] == "Ministry of Justice"
     assert table["Profile"].iloc[0] == "profile?unit=ministry-2021:BTP&year=2023"
+    # How sure each rank is: the interval beside each rank (the release covers all 17 ministries), and its chart.
+    assert list(table.columns[:2]) == ["Rank", "90 % rank interval"] and table["90 % rank interval"].iloc[0] == "1–2"
+    assert any("first-order Sobol" in c.value for c in at.caption)
     labels = [b.label for b in at.get("download_button")]
     assert labels == ["Download CSV", "Download Excel"]
 

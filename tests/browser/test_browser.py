@@ -50,6 +50,21 @@ def test_overview_shows_demo_marker_and_a_chart(server, page):
     assert page.locator('[data-testid="stMetric"]').count() >= 3
 
 
+def test_overview_downloads_the_national_briefing(server, page, tmp_path):
+    """The overview's briefing button writes the PDF when clicked (deferred), for the view on screen."""
+    page.goto(f"{server}/?lang=English&level=ministry&year=2023")
+    wait_until_rendered(page)
+    button = page.get_by_role("button", name="Download the briefing")
+    button.wait_for(state="visible", timeout=15000)
+    with page.expect_download(timeout=60000) as download:
+        button.click()
+    assert download.value.suggested_filename == "briefing-national-ministry-2023-en.pdf"
+    path = tmp_path / "briefing.pdf"
+    download.value.save_as(path)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "PAR INDEX 2023: BRIEFING" in text and "84.38" in text and "DEMO DATA" not in text
+
+
 def test_a_shared_link_opens_the_same_view(server, page):
     page.goto(f"{server}/?lang=English&level=ministry&year=2023")
     wait_until_rendered(page)
@@ -91,6 +106,29 @@ def test_profile_deep_link(server, page):
     assert page.locator("h1").first.inner_text() == "Quang Ninh: PAR INDEX profile"
     page.get_by_text("92.18 %").first.wait_for(state="visible", timeout=15000)
     assert page.locator('[data-testid="stException"]').count() == 0
+
+
+PROFILE_ANSWERS = {
+    "en": ["1. Where we stand", "Rank 11 of 63", "+4 places", "2. Up or down against last year",
+           "Against 2023 for the same unit", "3. Where points were lost, and what to do",
+           "What to do: tasks of the 2024 PAR plan", "4. Satisfaction, and the head's proposed level",
+           "Excellent task completion"],
+    "vi": ["1. Đứng ở đâu", "Hạng 11/63", "+4 bậc", "2. Tăng hay giảm so với năm trước",
+           "So với năm 2023 của chính đơn vị", "3. Mất điểm ở đâu và cần làm gì",
+           "Việc cần làm: nhiệm vụ trong kế hoạch CCHC năm 2024", "4. Hài lòng của người dân và xếp loại",
+           "Hoàn thành xuất sắc nhiệm vụ"],
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_profile_answers_a_leaders_four_questions(server, page, lang):
+    page.set_viewport_size({"width": 1400, "height": 3000})
+    page.goto(f"{server}/profile?unit=vn63:22&year=2024" + ("&lang=English" if lang == "en" else ""))
+    wait_until_rendered(page)
+    for text in PROFILE_ANSWERS[lang]:
+        page.get_by_text(text).first.wait_for(state="visible", timeout=15000)
+    assert page.locator('[data-testid="stException"]').count() == 0
+    screenshot(page, f"profile-decision-{lang}")
 
 
 def choose(page, select, option: str) -> None:
@@ -185,3 +223,24 @@ def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
     page.goto(f"{server}/rankings?lang=English&level=ministry&year=2022")
     wait_until_rendered(page)
     page.get_by_text("Uploaded data").first.wait_for(state="visible", timeout=15000)
+
+
+def test_a_correction_diff_page(server, page, live_db, tmp_path):
+    """A release corrected while the app serves (ministries 2021, a year no other browser test opens): the diff page
+    shows the errata and the changed figures, in Vietnamese; the screenshot is tests/artifacts/release-diff-vi.png."""
+    from tests.etl.release_history import make_history
+
+    history = make_history(live_db, tmp_path, year=2021)
+    page.goto(f"{server}/releases?show={history.first}")
+    wait_until_rendered(page)
+    page.get_by_text("Nội dung đính chính").first.wait_for(state="visible", timeout=15000)
+    rows = dataframe_rows(page, 1)
+    assert ["Bộ Tư pháp", "Chỉ số (%)", "89,95", "88,95"] in [r[:4] for r in rows]
+    assert page.locator('[data-testid="stException"]').count() == 0
+    page.set_viewport_size({"width": 1400, "height": 1700})    # the whole diff in the picture
+    wait_until_rendered(page)
+    screenshot(page, "release-diff-vi")
+    page.goto(f"{server}/rankings?level=ministry&year=2021&release={history.first}")
+    wait_until_rendered(page)
+    page.get_by_text(f"đã được thay thế bởi bản số {history.second}").first.wait_for(state="visible", timeout=15000)
+    screenshot(page, "release-rankings-vi")

@@ -9,7 +9,7 @@ import openpyxl
 import pytest
 
 from etl.loaders.survey_instruments import instruments_from_yaml
-from etl.templates import PARAPHRASE_VI, template_csv, template_headers, template_xlsx
+from etl.templates import OFFICIAL_VI, PARAPHRASE_VI, template_csv, template_headers, template_xlsx
 from tests.etl.test_load_survey import load, upload_rows
 
 
@@ -45,12 +45,17 @@ def test_excel_template_has_the_data_sheet_first_and_a_codebook_of_every_item(su
     assert [(r[0], r[1]) for r in rows] == [(i.form, item.code) for i in instruments for item in i.items]
     for form, code, dimension, name_vi, name_en, part, wording_vi, wording_en, source, scale, *_ in rows:
         assert dimension and name_vi and name_en and wording_vi and wording_en and scale
-        assert source.startswith(PARAPHRASE_VI)  # every shipped wording is a paraphrase, and says so
+        # every shipped wording says whether it is the official questionnaire's (with its source) or a paraphrase
+        assert source.startswith(PARAPHRASE_VI) or (source.startswith(OFFICIAL_VI) and "http" in source)
     if survey == "health":
         g1 = next(r for r in rows if r[1] == "G1")
         assert g1[9] == "0–200 (%)"
         a1 = next(r for r in rows if r[1] == "A1")
         assert a1[9] == "1–5; 0 = không sử dụng / không ý kiến" and a1[10].startswith("1 = Rất không hài lòng")
+        # the Ministry of Health's own question, not "Mức độ hài lòng về: ... (A1)"
+        assert a1[6].startswith("Các sơ đồ, biển báo chỉ dẫn đường") and a1[8].startswith(OFFICIAL_VI)
+    else:
+        assert all(r[8].startswith(PARAPHRASE_VI) for r in rows)   # SIPAS and education wording: not found
 
 
 def test_a_filled_in_csv_template_loads(demo_db, tmp_path):

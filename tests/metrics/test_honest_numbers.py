@@ -107,7 +107,7 @@ def test_automatic_series_names_each_points_source(demo_db):
     rows = list(csv.DictReader(result.stdout.splitlines()))
     by_year = {(r["code"], r["year"]): r["source"] for r in rows}
     assert by_year[("01", "2023")] == "published" and by_year[("01", "2025")] == "demo"
-    assert "2024: published, 3/63 units with a value" in result.stderr
+    assert "2024: published, 5/63 units with a value" in result.stderr
 
 
 # --- ranks of results tables ----------------------------------------------------------------------------------
@@ -173,7 +173,7 @@ def test_rank_rules_say_the_rank_is_not_published(demo_db):
     con.close()
     assert source == "published"
     thuan = proposals[proposals["name"] == "Bình Thuận"].iloc[0]
-    assert "rank not published: the table lists 3 of 63 units" in thuan["missing"]
+    assert "rank not published: the table lists 5 of 63 units" in thuan["missing"]
     assert "thứ hạng chưa được công bố" in thuan["missing_vi"]
 
 
@@ -181,7 +181,7 @@ def test_rank_rules_say_the_rank_is_not_published(demo_db):
 
 def test_partial_published_year_shows_the_releases_own_facts(reference_store):
     view = build_overview(reference_store, "province", 2024, "published")
-    assert (view.units_with_value, view.units_total) == (3, 63)
+    assert (view.units_with_value, view.units_total) == (5, 63)
     assert view.riser["name_vi"] == "Bình Thuận" and view.riser["delta_index"] == 6.39
     assert view.movers_basis == "published" and view.faller is None
     assert list(view.top["name_vi"]) == ["Hải Phòng", "Bà Rịa - Vũng Tàu", "Hà Nội"]
@@ -228,7 +228,7 @@ def test_cli_prints_the_pages_numbers(demo_db):
     assert all(r["rank"].isdigit() for r in rows)
     assert all(len(r["index"].split(".")[1]) == 2 for r in rows)
     partial = metrics_cli(demo_db, "ranking", "--level", "province", "--year", "2024", "--source", "published")
-    assert "3 of 63 units have a value" in partial.stderr
+    assert "5 of 63 units have a value" in partial.stderr
 
 
 def test_leader_facts_take_sipas_from_the_same_source(demo_db):

@@ -39,7 +39,7 @@ def test_published_ministries_2023_ranks_and_average(reference_store):
 
 def test_partial_published_table_says_what_it_covers(reference_store):
     view = build_overview(reference_store, "province", 2023)
-    assert (view.units_with_value, view.units_total, view.complete) == (15, 63, False)
+    assert (view.units_with_value, view.units_total, view.complete) == (20, 63, False)
     assert view.published_average["value"] == 86.98
     assert view.top["name_vi"].tolist() == ["Quảng Ninh", "Hải Phòng", "Hà Nội"]
     assert view.bottom["rank"].tolist() == [63, 62, 61]

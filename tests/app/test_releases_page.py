@@ -1,0 +1,95 @@
+"""The releases page, the release filter and the draft marker under AppTest, on one release history per module."""
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import PROJECT
+from tests.etl.release_history import ERRATA, build_history
+
+APP = str(PROJECT / "app.py")
+
+
+@pytest.fixture(autouse=True)
+def fresh_caches(monkeypatch):
+    monkeypatch.delenv("PAR_REQUIRE_AUTH", raising=False)
+    monkeypatch.delenv("PAR_ALLOW_ANONYMOUS", raising=False)
+    st.cache_data.clear()
+    yield
+    st.cache_data.clear()
+
+
+@pytest.fixture(scope="module")
+def history(plain_db_master, tmp_path_factory):
+    return build_history(plain_db_master, tmp_path_factory.mktemp("release-pages"))
+
+
+def app(db: Path, monkeypatch, page: str | None = None, **params) -> AppTest:
+    monkeypatch.setenv("PAR_DB", str(db))
+    at = AppTest.from_file(APP, default_timeout=30)
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page).run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def captions(at: AppTest) -> str:
+    return "\n".join(c.value for c in list(at.caption) + list(at.sidebar.caption))
+
+
+def test_the_diff_page_lists_the_changes_and_the_errata(history, monkeypatch):
+    at = app(history.db, monkeypatch, "pages/releases_page.py", show=str(history.first))
+    listing = at.dataframe[0].value
+    assert listing["Số"].tolist() == [str(history.second), str(history.first)]
+    assert listing["Tình trạng"].tolist() == ["đang có hiệu lực", "đã được thay thế"]
+    assert any(ERRATA.split(":")[0] in m.value for m in at.markdown)
+    diff = at.dataframe[1].value
+    rows = {(r[0], r[1]): (r[2], r[3]) for r in diff.itertuples(index=False)}
+    assert rows == {("Bộ Tư pháp", "Điểm thẩm định"): ("61,86", "60,86"), ("Bộ Tư pháp", "Chỉ số (%)"): ("89,95", "88,95"),
+                    ("Bộ Tư pháp", "Thứ hạng"): ("1", "3"), ("Ngân hàng Nhà nước Việt Nam", "Thứ hạng"): ("2", "1"),
+                    ("Bộ Tài chính", "Thứ hạng"): ("3", "2")}
+    assert f"Bản số {history.first}" in diff.columns and f"Bản số {history.second}" in diff.columns
+    assert "Bản nháp, chưa công bố" in captions(at)      # the sidebar's year (provinces) has no release: a draft
+
+
+def test_rankings_show_the_chosen_release_and_name_it(history, monkeypatch):
+    latest = app(history.db, monkeypatch, "pages/rankings_page.py", level="ministry", year="2023")
+    table = latest.dataframe[0].value.set_index("Đơn vị")
+    assert table.loc["Bộ Tư pháp", "Chỉ số (%)"] == "88,95"
+    assert f"Bản công bố số {history.second}" in captions(latest)
+    old = app(history.db, monkeypatch, "pages/rankings_page.py", level="ministry", year="2023",
+              release=str(history.first))
+    table = old.dataframe[0].value.set_index("Đơn vị")
+    assert (table.loc["Bộ Tư pháp", "Chỉ số (%)"], table.loc["Bộ Tư pháp", "Hạng"]) == ("89,95", "1")
+    assert f"đã được thay thế bởi bản số {history.second}" in captions(old)
+
+
+def test_the_data_page_offers_the_package(history, monkeypatch):
+    at = app(history.db, monkeypatch, "pages/data_page.py")
+    assert any(b.label.startswith("Tải gói dữ liệu của bản số") for b in at.get("download_button"))
+
+
+def test_an_analyst_releases_from_the_page(history, monkeypatch, tmp_path):
+    import shutil
+
+    db = tmp_path / "par.duckdb"
+    shutil.copy(history.db, db)
+    at = app(db, monkeypatch, "pages/releases_page.py")
+    level = [s for s in at.selectbox if s.label == "Cấp"][0]
+    level.set_value("province")
+    [n for n in at.number_input if n.label == "Năm"][0].set_value(2024)
+    [i for i in at.text_input if i.label == "Tiêu đề"][0].set_value("Chỉ số CCHC 2024 của các tỉnh")
+    [i for i in at.text_input if i.label == "Số quyết định"][0].set_value("7/QĐ-BNV")
+    [b for b in at.button if b.label == "Công bố"][0].click().run()
+    assert not at.exception
+    assert any("Đã tạo bản công bố số" in s.value for s in at.success), [e.value for e in at.error]
+
+
+def test_the_audit_log_names_releases_and_supersessions(history, monkeypatch):
+    at = app(history.db, monkeypatch, "pages/audit_page.py")
+    shown = "\n".join(str(v) for frame in at.dataframe for v in frame.value.astype(str).to_numpy().ravel())
+    assert "Công bố số liệu" in shown and "Thay thế bản công bố" in shown and "Mở đính chính" in shown

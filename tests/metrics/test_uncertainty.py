@@ -1,0 +1,210 @@
+"""Rank uncertainty and sensitivity (metrics.uncertainty): known answers on small inputs, then the demo database."""
+from __future__ import annotations
+
+import csv
+import json
+import subprocess
+import sys
+
+import duckdb
+import numpy as np
+import pandas as pd
+import pytest
+
+from metrics import uncertainty as unc
+from tests.conftest import PROJECT
+from ui.i18n import t
+
+QUIET = {"weight_range": 0.0, "alt_probability": 0.0}      # only the survey sampling error acts
+
+
+@pytest.fixture(scope="module")
+def con(demo_db_master):
+    connection = duckdb.connect(str(demo_db_master), read_only=True)
+    yield connection
+    connection.close()
+
+
+@pytest.fixture(scope="module")
+def provinces(con) -> unc.RankUncertainty:
+    """The default analysis of the demo provinces of 2024 (63 units, criterion scores, SIPAS respondents)."""
+    return unc.analyse(con, "province", 2024, "demo")
+
+
+def widths(table: pd.DataFrame) -> np.ndarray:
+    return (table["rank_high"] - table["rank_low"]).to_numpy(dtype="float64")
+
+
+def test_geometric_aggregation_reorders_an_unbalanced_unit_by_hand():
+    # A scores 100 % and 50 % on two equal pillars, B 75 % and 75 %, C 60 % and 60 %: the official sum ties A and
+    # B at 75 (both rank 1, C 3); the geometric mean gives A sqrt(0.5) = 70.71 < 75, so B 1, A 2, C 3.
+    scores = np.array([[1.0, 0.5], [0.75, 0.75], [0.6, 0.6]])
+    pillars = unc.Pillars(appraisal=scores * 10, survey=np.zeros((3, 2)), survey_max=np.zeros(2),
+                          weights=np.array([10.0, 10.0]), rse=np.full(3, np.nan), nominal=np.array([1, 1, 3]))
+    always_geometric, _, shift = unc.simulate(pillars, unc.Settings(draws=200, weight_range=0.0, alt_probability=1.0))
+    assert always_geometric[["rank_low", "rank_median", "rank_high"]].to_numpy().tolist() == [[2, 2, 2], [1, 1, 1],
+                                                                                               [3, 3, 3]]
+    assert shift == pytest.approx(1 / 3)        # A is one rank off its official rank in every draw
+    official, _, shift = unc.simulate(pillars, unc.Settings(draws=200, weight_range=0.0, alt_probability=0.0))
+    assert official["rank_median"].tolist() == [1, 1, 3] and shift == 0
+    # Weights alone: A wins whenever the first pillar weighs more (half the draws), so its rank spans 1-2 and the
+    # weights explain all of its rank variance; C never moves and has no index at all.
+    weighted, shares, _ = unc.simulate(pillars, unc.Settings(draws=2000, weight_range=0.5, alt_probability=0.0))
+    assert weighted["rank_low"].tolist() == [1, 1, 3] and weighted["rank_high"].tolist() == [2, 2, 3]
+    assert weighted.loc[0, "share_weights"] == pytest.approx(1, abs=0.1)
+    assert np.isnan(weighted.loc[2, "share_weights"])
+    assert shares.set_index("source")["active"].to_dict() == {"sampling": False, "weights": True,
+                                                              "aggregation": False}
+
+
+def test_survey_points_move_with_the_relative_error_and_stay_within_their_maximum():
+    pillars = unc.Pillars(appraisal=np.array([[6.0], [6.0]]), survey=np.array([[3.5], [2.0]]),
+                          survey_max=np.array([4.0]), weights=np.array([10.0]), rse=np.array([0.10, np.nan]),
+                          nominal=np.array([1, 2]))
+    inputs = {"sampling": np.array([[2.0, 5.0], [-1.0, 5.0]]), "weights": np.full((2, 1), 0.5),
+              "aggregation": np.ones(2)}
+    index = unc.simulated_index(pillars, inputs, unc.Settings(weight_range=0.25))
+    # 3.5 x 1.2 = 4.2 is capped at the survey maximum 4; 3.5 x 0.9 = 3.15; the unit without an error never moves.
+    np.testing.assert_allclose(index, [[100.0, 80.0], [91.5, 80.0]])
+
+
+def test_draws_without_perturbation_give_the_official_ranks(con):
+    # Demo ministries have no SIPAS respondents: with weights and aggregation held, every draw is the official index.
+    result = unc.analyse(con, "ministry", 2024, "demo", **QUIET)
+    table = result.table
+    assert result.ok and len(table) == 17 and set(table["sampling"]) == {"missing"}
+    assert (table["rank_low"] == table["rank"]).all() and (table["rank_high"] == table["rank"]).all()
+    assert result.mean_shift == 0 and not result.shares["active"].any()
+
+
+def test_demo_provinces_intervals_contain_the_median_and_are_reproducible(con, provinces):
+    table = provinces.table
+    assert provinces.ok and provinces.basis == "fields" and provinces.pillars == [str(i) for i in range(1, 9)]
+    assert len(table) == 63 and set(table["sampling"]) == {"respondents"} and provinces.sampling_source == "demo"
+    assert table["rank"].tolist() == sorted(table["rank"].tolist())
+    assert ((table["rank_low"] <= table["rank_median"]) & (table["rank_median"] <= table["rank_high"])).all()
+    assert table["rank_low"].min() >= 1 and table["rank_high"].max() <= 63
+    assert widths(table).max() > 0, "a third of the points are sampled: some ranks must move"
+    again = unc.analyse(con, "province", 2024, "demo")
+    pd.testing.assert_frame_equal(again.table, table)
+    pd.testing.assert_frame_equal(again.shares, provinces.shares)
+    other = unc.analyse(con, "province", 2024, "demo", seed=7, draws=200)
+    assert not other.table["share_weights"].equals(table["share_weights"])
+    shares = provinces.shares.set_index("source")
+    assert shares["active"].all() and ((shares["first_order"] >= 0) & (shares["first_order"] <= 1)).all()
+    assert (shares["total"] >= shares["first_order"] - 0.05).all()
+
+
+def test_intervals_widen_when_weights_vary_more(con):
+    narrow = unc.analyse(con, "province", 2024, "demo", weight_range=0.1, alt_probability=0.0)
+    wide = unc.analyse(con, "province", 2024, "demo", weight_range=0.5, alt_probability=0.0)
+    assert widths(wide.table).mean() > widths(narrow.table).mean() + 0.5
+    def weights_share(result):
+        return result.shares.set_index("source").loc["weights", "first_order"]
+
+    assert weights_share(wide) > weights_share(narrow)
+
+
+def _grow_sipas_sample(path, year: int, times: int) -> None:
+    """Every SIPAS respondent of `year` answers `times` times over (copies with new keys and ids): the same
+    estimates from a sample `times` as large, so their standard errors shrink by about sqrt(times)."""
+    con = duckdb.connect(str(path))
+    top = con.execute("SELECT max(respondent_key) FROM survey_respondent").fetchall()[0][0]
+    for copy in range(1, times):
+        offset = copy * top
+        con.execute("INSERT INTO survey_respondent SELECT * REPLACE (respondent_key + ? AS respondent_key, "
+                    "respondent_id || ? AS respondent_id) FROM survey_respondent "
+                    "WHERE survey = 'sipas' AND year = ? AND respondent_key <= ?", [offset, f"-x{copy}", year, top])
+        con.execute("INSERT INTO survey_answer SELECT a.* REPLACE (a.respondent_key + ? AS respondent_key) "
+                    "FROM survey_answer a JOIN survey_respondent r USING (respondent_key) "
+                    "WHERE r.survey = 'sipas' AND r.year = ? AND r.respondent_key <= ?", [offset, year, top])
+    con.close()
+
+
+def test_intervals_narrow_when_the_survey_sample_grows(demo_db, con):
+    before = unc.analyse(con, "province", 2024, "demo", **QUIET)
+    _grow_sipas_sample(demo_db, 2024, 4)
+    grown = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        after = unc.analyse(grown, "province", 2024, "demo", **QUIET)
+    finally:
+        grown.close()
+    ratio = after.table["sampling_rse"].to_numpy() / before.table["sampling_rse"].to_numpy()
+    assert ratio == pytest.approx(np.full(63, 0.5), abs=0.01)        # 4 x the respondents: half the error
+    assert widths(before.table).mean() > 1
+    assert widths(after.table).mean() < 0.75 * widths(before.table).mean()
+    assert (widths(after.table) <= widths(before.table)).mean() >= 0.9
+
+
+def test_a_partial_published_table_gets_an_explanation_not_intervals(con):
+    # The 2023 release lists some provinces only (how many depends on the published data shipped in data/).
+    result = unc.analyse(con, "province", 2023, "published")
+    assert result.status == "partial" and 0 < result.units_covered < result.units_total == 63
+    assert len(result.table) >= result.units_covered and result.table["rank"].notna().any()   # stated ranks kept
+    assert result.table["rank_low"].isna().all() and result.table["rank_high"].isna().all()
+    assert result.table["note"].str.contains(f"{result.units_covered} of 63 units").all()
+    assert unc.unit_rank_interval(con, "province", 2023, "published", "vn63", "22") is None
+    assert unc.analyse(con, "province", 2019, "demo").status == "empty"
+
+
+def test_a_complete_results_table_varies_its_components_and_uses_stated_errors(con):
+    plain = unc.analyse(con, "ministry", 2023, "published")
+    assert plain.ok and plain.basis == "components" and plain.pillars == ["appraisal", "survey"]
+    assert set(plain.table["sampling"]) == {"missing"}
+    stated = pd.DataFrame({"code_system": ["ministry-2021"] * 2, "code": ["BTP", "NHNN"], "survey_se": [0.8, 0.8]})
+    with_se = unc.analyse(con, "ministry", 2023, "published", survey_se=stated)
+    rows = with_se.table.set_index("code")
+    assert rows.loc["BTP", "sampling"] == "stated" and rows.loc["BNV", "sampling"] == "missing"
+    assert rows.loc["BTP", "sampling_rse"] == pytest.approx(0.8 / 28.10)
+    assert with_se.shares.set_index("source").loc["sampling", "active"]
+    with pytest.raises(ValueError, match="survey_se"):
+        unc.analyse(con, "ministry", 2023, "published", survey_se=stated.assign(survey_se=-1))
+    with pytest.raises(ValueError, match="weight range"):
+        unc.analyse(con, "ministry", 2023, "published", weight_range=1.5)
+
+
+def test_one_units_interval_and_its_sentence(con, provinces):
+    interval = unc.unit_rank_interval(con, "province", 2024, "demo", "vn63", "01")
+    row = provinces.table.set_index("code").loc["01"]
+    assert (interval["rank"], interval["rank_low"], interval["rank_high"]) == (row["rank"], row["rank_low"],
+                                                                              row["rank_high"])
+    assert interval["coverage"] == 0.9 and interval["draws"] == 1000 and interval["sampling"] == "respondents"
+    key, values = unc.sentence_values({"rank_low": 9, "rank_high": 16, "coverage": 0.9, "draws": 1000})
+    assert t(key, "en", **values) == "between 9th and 16th in 90 % of draws"
+    assert t(key, "vi", **values) == "từ hạng 9 đến hạng 16 trong 90 % số lần mô phỏng"
+    key, values = unc.sentence_values({"rank_low": 3, "rank_high": 3, "coverage": 0.9, "draws": 1000})
+    assert t(key, "en", **values) == "3rd in 90 % of draws"
+    assert [unc.ordinal_en(n) for n in (1, 2, 11, 12, 13, 21, 22, 63)] == ["1st", "2nd", "11th", "12th", "13th",
+                                                                          "21st", "22nd", "63rd"]
+
+
+def _ranking(db, *args):
+    return subprocess.run([sys.executable, "-m", "metrics", "ranking", "--db", str(db), *args], cwd=PROJECT,
+                          capture_output=True, text=True, timeout=120)
+
+
+def test_cli_ranking_uncertainty_columns(demo_db_master, con, provinces, tmp_path):
+    out = _ranking(demo_db_master, "--level", "province", "--year", "2024", "--source", "demo", "--uncertainty",
+                   "--format", "csv")
+    assert out.returncode == 0, out.stderr
+    rows = list(csv.DictReader(out.stdout.splitlines()))
+    assert len(rows) == 63
+    assert {"rank_median", "rank_low", "rank_high", "sampling", "share_sampling", "share_weights",
+            "share_aggregation"} <= set(rows[0])
+    expected = provinces.table.set_index("code")
+    for row in rows:
+        assert (int(row["rank_low"]), int(row["rank_high"])) == tuple(expected.loc[row["code"], ["rank_low",
+                                                                                               "rank_high"]])
+    assert "1000 draws, seed 20251" in out.stderr and "first-order Sobol" in out.stderr
+    partial = _ranking(demo_db_master, "--level", "province", "--year", "2023", "--source", "published",
+                       "--uncertainty", "--format", "json")
+    covered = unc.analyse(con, "province", 2023, "published").units_covered
+    assert partial.returncode == 0 and f"no intervals (partial: {covered} of 63 units" in partial.stderr
+    assert all(r["rank_low"] is None and r["rank_high"] is None for r in json.loads(partial.stdout))
+    stated = tmp_path / "se.csv"
+    stated.write_text("code_system,code,survey_se\nministry-2021,BTP,0.8\n", "utf-8")
+    ministries = _ranking(demo_db_master, "--level", "ministry", "--year", "2023", "--uncertainty", "--survey-se",
+                          str(stated), "--draws", "200", "--weight-range", "0.1", "--format", "json")
+    assert ministries.returncode == 0, ministries.stderr
+    assert {r["code"]: r["sampling"] for r in json.loads(ministries.stdout)}["BTP"] == "stated"
+    assert "200 draws" in ministries.stderr and "U(0.9, 1.1)" in ministries.stderr

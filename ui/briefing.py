@@ -1,0 +1,34 @@
+"""A download button for a briefing document (metrics/briefing), written only when the button is clicked."""
+from __future__ import annotations
+
+from functools import partial
+
+from etl.db import open_store
+from metrics.briefing.build import FORMATS, MIME, briefing_filename, build_briefing
+from ui.i18n import t
+from ui.store import db_path, db_wait
+
+FORMAT_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "md": "Markdown"}
+
+
+def _write(unit: str, year: int, fmt: str, lang: str, source: str | None, level: str, rules: str | None,
+           decision: dict | None) -> bytes:
+    """The document's bytes, on a short-lived read-only connection (runs in Streamlit's download thread)."""
+    with open_store(db_path(), read_only=True, wait_seconds=db_wait()) as con:
+        return build_briefing(con, unit, year, fmt, lang, rules, source, level=level, decision=decision)
+
+
+def briefing_download(container, unit: str, year: int, lang: str, *, source: str | None = None,
+                      level: str = "province", rules: str | None = None, decision: dict | None = None,
+                      key: str = "briefing") -> None:
+    """A format choice and a download button for the briefing of `unit` ('national' with `level`, or
+    'SYSTEM:CODE') for `year` from `source` (the page's dataset). The document is written on click (deferred
+    data), so the page never waits for it. A unit's page passes its own `decision` (metrics.decision.unit_decision)
+    so the document prints exactly the page's dict and costs only its rendering."""
+    left, right, _ = container.columns([1, 1, 2], vertical_alignment="bottom")
+    fmt = left.selectbox(t("brief.format", lang), FORMATS, format_func=FORMAT_NAMES.get, key=f"{key}_format")
+    right.download_button(t("brief.download", lang), data=partial(_write, unit, int(year), fmt, lang, source, level,
+                                                                 rules, decision),
+                          file_name=briefing_filename(unit, year, fmt, lang, level), mime=MIME[fmt],
+                          on_click="ignore", help=t("brief.download_help", lang), key=f"{key}_button",
+                          icon=":material/description:")
