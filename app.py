@@ -20,8 +20,6 @@ policy = check_access(lang)        # refused visitors see why, and nothing else 
 ensure_database(lang)
 actor = current_actor(lang, policy)
 st.session_state["actor"] = actor
-st.session_state["filters"] = sidebar_filters(lang)
-show_identity(actor, lang)
 
 # (section, file stem, url path, icon, permission needed or None)
 SECTIONS = {
@@ -72,4 +70,8 @@ for section, entries in SECTIONS.items():
                 hidden.append(st.Page(_page_denied, title=t(f"page.{stem}", lang), url_path=path,
                                       visibility="hidden"))
 pages[t("nav.section.reference", lang)].extend(hidden)   # hidden: in no menu, only reachable by address
-st.navigation(pages, position="sidebar", expanded=True).run()
+current = st.navigation(pages, position="sidebar", expanded=True)
+# The filters know the page: a survey page offers its survey's releases, the others the PAR INDEX's.
+st.session_state["filters"] = sidebar_filters(lang, current.url_path)
+show_identity(actor, lang)
+current.run()

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 import shutil
 from pathlib import Path
+from typing import Callable
 
 import duckdb
 import pyarrow.parquet as pq
@@ -208,17 +209,21 @@ def _duckdb_types(schema) -> list[tuple[str, str]]:
         con.close()
 
 
-def restore(folder: Path, db_path: Path) -> Path:
+def restore(folder: Path, db_path: Path, *, vet: Callable[[Path], None] | None = None) -> Path:
     """Rebuild a database file from a backup folder into a new file (restoring never overwrites data:
     move the old file away first). Built beside the target and moved into place when complete.
 
     Raises BackupRefused (a ValueError, one line) for a backup that is not exactly what this program writes.
+    `vet(folder)` runs once the folder is checked, before anything is written, and may refuse by raising (the
+    command line's etl.release_guard.RestoreGuard: a backup lacking releases of the store it is to replace).
     """
     folder, db_path = Path(folder), Path(db_path)
     manifest = _read_manifest(folder)
     if db_path.exists():
         raise FileExistsError(f"{db_path} exists; restore into a new file, then swap")
     tables, starts, versions = _check(folder, manifest)
+    if vet is not None:
+        vet(folder)
     with new_database_file(db_path, migrate=False) as con:
         with transaction(con, db_path):
             _apply_migrations(con, manifest["schema_version"])

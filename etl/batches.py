@@ -174,8 +174,9 @@ def remove_batch(con: duckdb.DuckDBPyConnection, batch_id: int, actor: Actor | N
         raise BatchNotFound(f"batch {batch_id} was already removed")
     if source == "reference":
         raise ValueError(f"batch {batch_id} holds reference data; rebuild with: python -m etl build")
-    refuse_if_released(con, batch_id, "remove")
     with transaction(con):
+        # Checked inside the transaction, so the check and the delete see the same state of the store.
+        refuse_if_released(con, batch_id, "remove")
         for table in DATA_TABLES:
             con.execute(f"DELETE FROM {table} WHERE batch_id = ?", [batch_id])
         con.execute("UPDATE batch SET status = 'removed', changed_at = ? WHERE batch_id = ?", [_now(), batch_id])

@@ -8,18 +8,24 @@ from etl.db import new_database_file
 from etl.demo import DEFAULT_SEED, load_demo
 from etl.published import load_published
 from etl.reference import load_reference
+from etl.release_guard import check_rebuild
 
 Progress = Callable[[float, str], None]
 
 
-def build(db_path: Path, *, demo: bool = True, seed: int = DEFAULT_SEED, progress: Progress | None = None) -> dict:
+def build(db_path: Path, *, demo: bool = True, seed: int = DEFAULT_SEED, progress: Progress | None = None,
+          force: bool = False) -> dict:
     """Build a fresh database beside `db_path`, then move it into place in one step.
 
-    Readers (the app) never see a half-built file: until the final rename they keep the old one.
+    Readers (the app) never see a half-built file: until the final rename they keep the old one. A store at
+    `db_path` holding releases is not replaced (etl.release_guard.ReleasesWouldBeLost) unless `force`; the new
+    store's audit log then names the releases dropped.
     """
+    dropped = check_rebuild(Path(db_path), force)
     report = progress or (lambda _f, _m: None)
     steps: dict[str, dict] = {}
     with new_database_file(Path(db_path)) as con:
+        dropped.record(con, "build")
         report(0.05, "schema")
         report(0.10, "reference")
         steps["reference"] = load_reference(con)

@@ -19,6 +19,7 @@ from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from etl.problems import LoadRejected, format_report
 from etl.release_cli import add_release_commands, run_release_command
+from etl.release_guard import RestoreGuard
 from etl.releases import ReleaseRefused
 
 
@@ -37,6 +38,8 @@ def parser() -> argparse.ArgumentParser:
     b = commands.add_parser("build", parents=[common], help="build or rebuild the database from data/")
     b.add_argument("--no-demo", action="store_true", help="leave out the synthetic demo data")
     b.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo generator")
+    b.add_argument("--force", action="store_true",
+                   help="rebuild even when the store holds releases (they are dropped; the audit log names them)")
 
     ld = commands.add_parser("load", parents=[common], help="load one file as one batch")
     ld.add_argument("kind", choices=ALL_KINDS)
@@ -72,6 +75,11 @@ def parser() -> argparse.ArgumentParser:
     bk.add_argument("folder", type=Path)
     rs = commands.add_parser("restore", parents=[common], help="rebuild a database file from a backup folder")
     rs.add_argument("folder", type=Path)
+    rs.add_argument("--replacing", type=Path, metavar="PATH",
+                    help="the store the restored file is to replace, whose releases the backup must hold "
+                         "(default: $PAR_DB or data/par.duckdb)")
+    rs.add_argument("--force", action="store_true",
+                    help="restore even when the backup lacks releases of that store (the audit log names them)")
     add_release_commands(commands, common)
     return top
 
@@ -107,9 +115,12 @@ def main(argv: list[str] | None = None) -> int:
         if args.command in ("release", "export-release"):
             return run_release_command(db, args)
         if args.command == "restore":
-            restored_db = restore(args.folder, db)
+            replacing = args.replacing or resolve_db_path(None)      # the live store, unless named
+            guard = RestoreGuard(None if replacing.resolve() == db.resolve() else replacing, force=args.force)
+            restored_db = restore(args.folder, db, vet=guard)
             with open_store(restored_db, read_only=False) as con:   # applies any newer migrations
                 write_audit(con, local_actor(), "restore", detail=f"from {args.folder}")
+                guard.record(con, args.folder)
             print(_say(lang, f"Đã khôi phục {restored_db} từ {args.folder}.", f"Restored {restored_db} from {args.folder}."))
             return 0
     except (FileExistsError, FileNotFoundError) as exc:
@@ -128,7 +139,7 @@ def _build(db: Path, args) -> int:
     def progress(fraction: float, step: str) -> None:
         print(f"[{fraction:4.0%}] {step}", file=sys.stderr)
 
-    steps = build(db, demo=not args.no_demo, seed=args.seed, progress=progress)
+    steps = build(db, demo=not args.no_demo, seed=args.seed, progress=progress, force=args.force)
     demo_rows = sum(steps.get("demo", {}).values())
     print(_say(args.lang,
                f"Đã xây dựng {db}: dữ liệu tham chiếu, kết quả công bố"

@@ -18,11 +18,11 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from etl.output import render, tidy_numbers
-from metrics.cli import _ROUND as SATISFACTION_DECIMALS
+from etl.output import SATISFACTION_DECIMALS, render, tidy_numbers
 from metrics.release_figures import release_tables
 from metrics.releases import release_info
 from ui.strings.releases import STRINGS
+from ui.text import md_escape
 
 CSV_ENCODING = "utf-8-sig"
 LICENCE = {"name": "CC-BY-4.0", "title": "Creative Commons Attribution 4.0 International",
@@ -104,11 +104,14 @@ def export_release(con: duckdb.DuckDBPyConnection, release_id: int, folder: Path
 
 
 def _release_facts(info: dict, lang: str) -> dict:
+    """The README's facts of the release. The analyst's own words (title, decision number, errata) are escaped, so
+    Markdown shows them as typed and never as links, images or headings."""
     scope = _text(f"rel.scope.{info['scope_key']}", lang, year=int(info["year"]))
     errata = ""
     if info["status"] == "superseded":
-        errata = _text("pkg.readme_errata", lang, errata=info["errata"], by=int(info["superseded_by"]))
-    return {"id": int(info["release_id"]), "title": info["title"], "scope": scope, "decision": info["decision"],
+        errata = _text("pkg.readme_errata", lang, errata=md_escape(info["errata"]), by=int(info["superseded_by"]))
+    return {"id": int(info["release_id"]), "title": md_escape(info["title"]), "scope": scope,
+            "decision": md_escape(info["decision"]),
             "decision_date": _day(info["decision_date"]), "date": _day(info["release_date"]),
             "status": _text(f"rel.status.{info['status']}", lang), "errata": errata}
 
@@ -123,8 +126,8 @@ def _write_texts(folder: Path, info: dict, resources: list[dict]) -> None:
                                 for lang in ("vi", "en"))
     (folder / "README.md").write_text(readme + "\n", encoding="utf-8")
     (folder / "METHOD.md").write_text(_both("pkg.method"), encoding="utf-8")
-    (folder / "LICENCE.md").write_text(_both("pkg.licence", id=int(info["release_id"]), decision=info["decision"]),
-                                       encoding="utf-8")
+    (folder / "LICENCE.md").write_text(_both("pkg.licence", id=int(info["release_id"]),
+                                             decision=md_escape(info["decision"])), encoding="utf-8")
     package = {
         "name": f"par-index-release-{int(info['release_id'])}",
         "title": info["title"],

@@ -39,9 +39,8 @@ def read_mark(value, sources: dict, where: str) -> Mark:
 
 
 def wording_source(item: dict, sources: dict) -> str:
-    """What a codebook prints as an item wording's source: the official source, else 'paraphrase'. An item
-    written before marks existed (a user's own instrument file) keeps its plain `wording_source`."""
-    if "wording_basis" not in item:
-        return item.get("wording_source")
+    """What a codebook prints as an item wording's source: the official source, else 'paraphrase'. Every
+    instrument file marks every wording (etl.reference.read_instrument refuses one that does not); an unmarked
+    item raises MarkError here too."""
     mark = read_mark(item.get("wording_basis"), sources, f"item {item.get('code')} wording")
     return mark.text if mark.official else "paraphrase"

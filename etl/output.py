@@ -17,6 +17,11 @@ import pandas as pd
 
 FORMATS = ("table", "csv", "json")
 DEFAULT_DECIMALS = 2
+# Satisfaction estimates print finer than the default: percentages at 2 places, mean scores (1-5) and relative
+# errors at 3 (`metrics satisfaction`, a release's open data package and the diff between two releases).
+SATISFACTION_DECIMALS = {"pct_satisfied": 2, "pct_ci_low": 2, "pct_ci_high": 2, "mean_score": 3, "mean_ci_low": 3,
+                         "mean_ci_high": 3, "deff": 2, "rse": 3, "pct_elements_mean": 2, "elements_ci_low": 2,
+                         "elements_ci_high": 2}
 # Columns that hold whole numbers even when pandas stores them as floats (a missing value makes a float column).
 INTEGER_COLUMNS = ("rank", "delta_rank", "field_rank", "rank_low", "rank_high", "n_respondents", "units",
                    "units_covered", "units_total", "year", "batch_id", "rows", "df")

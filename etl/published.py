@@ -112,11 +112,6 @@ def published_parts(con, table: pd.DataFrame, keys: pd.DataFrame, level: str, ye
     return pd.DataFrame(rows, columns=columns), notes
 
 
-def par_totals_frame(con, path: Path, level: str) -> tuple[int, pd.DataFrame]:
-    year, frame, _parts = par_tables(con, path, level)
-    return year, frame
-
-
 def par_tables(con, path: Path, level: str) -> tuple[int, pd.DataFrame, pd.DataFrame]:
     """(year, par_total rows, par_component rows) of one published results file."""
     table = pd.read_csv(path, dtype=str, keep_default_na=False)
@@ -140,6 +135,48 @@ def par_tables(con, path: Path, level: str) -> tuple[int, pd.DataFrame, pd.DataF
         "note": notes, "source_ref": table["source"],
     })
     return year, frame, parts
+
+
+FIELD_SCORES = "par_index_province_field_scores_2022_2024.csv"
+
+
+def _index_matches(points: float, max_points: float, index: float) -> bool:
+    """Whether a printed index is the printed points over the printed maximum, allowing for the points having
+    been rounded to 2 decimals and the index to 2 decimals."""
+    return abs(points / max_points * 100 - index) <= 0.005 * 100 / max_points + 0.005
+
+
+def field_scores_frame(con, path: Path) -> pd.DataFrame:
+    """par_field_index rows of a file of field results as provinces printed them: per row the field's points,
+    maximum, index, rank and change of rank, each only where printed (never computed here), its note and source.
+    Refused with PublishedDataError when a row names a field the year's framework lacks, prints a maximum the
+    framework does not have, or an index that is not its points over its maximum."""
+    table = pd.read_csv(path, dtype=str, keep_default_na=False)
+    parts = []
+    for (year, level), rows in table.groupby(["year", "level"], sort=False):
+        year = int(year)
+        framework = framework_for_load(con, {"level": level, "year": year})
+        maxima = dict(zip(framework["fields"]["field_code"], framework["fields"]["max_points"]))
+        keys = _resolve_all(con, rows["unit_name"], level, year, path.name)
+        for position, row in enumerate(rows.itertuples(index=False)):
+            where = f"{path.name}: {year} {row.unit_name} field {row.field_code}"
+            if row.field_code not in maxima:
+                raise PublishedDataError(f"{where}: framework {framework['framework_id']} has no such field")
+            points, max_points, index = (parse_number(v) for v in (row.score, row.max_points, row.field_index_pct))
+            if max_points is not None and max_points != maxima[row.field_code]:
+                raise PublishedDataError(f"{where}: printed maximum {max_points:g} differs from the framework's "
+                                         f"{maxima[row.field_code]:g} ({framework['framework_id']})")
+            if None not in (points, max_points, index) and not _index_matches(points, max_points, index):
+                raise PublishedDataError(f"{where}: index {index:g} is not {points:g} / {max_points:g} x 100")
+            change = parse_number(row.field_rank_change)
+            parts.append({"year": year, "level": level, "stage": "appraised",
+                          "unit_system": keys.at[position, "unit_system"], "unit_code": keys.at[position, "unit_code"],
+                          "field_code": row.field_code, "index_pct": index, "points": points,
+                          "max_points": max_points, "field_rank": _parse_rank(row.field_rank),
+                          "rank_change": None if change is None else int(change), "note": row.note or None,
+                          "source_ref": row.source_url})
+    frame = pd.DataFrame(parts)
+    return frame.astype({"field_rank": "Int64", "rank_change": "Int64"}) if len(frame) else frame
 
 
 def stats_frame(path: Path, dataset: str) -> pd.DataFrame:
@@ -174,7 +211,8 @@ def sipas_frame(con, path: Path) -> pd.DataFrame:
 
 
 def load_published(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
-    """Load the published PAR INDEX tables, headline figures and SIPAS results. Returns rows per file."""
+    """Load the published PAR INDEX tables, headline figures, provinces' printed field results and SIPAS
+    results. Returns rows per file."""
     counts = {}
     for level, pattern in (("ministry", "par_index_ministries_*.csv"), ("province", "par_index_provinces_*.csv")):
         for path in sorted(REFERENCE.glob(pattern)):
@@ -194,6 +232,16 @@ def load_published(con: duckdb.DuckDBPyConnection) -> dict[str, int]:
                                sha256=file_sha256(path), user="build") as writer:
             writer.insert("published_stat", stats_frame(path, dataset))
             counts[name] = writer.rows
+    path = REFERENCE / FIELD_SCORES
+    fields = field_scores_frame(con, path)
+    counts[path.name] = 0
+    # One batch per year and level, as the results tables: a release of one year freezes that year's rows only.
+    for (year, level), rows in fields.groupby(["year", "level"]):
+        with batch_transaction(con, kind="published-fields", source="published", file_name=path.name,
+                               sha256=file_sha256(path), user="build",
+                               note=f"field results printed by single provinces, {level} {year}") as writer:
+            writer.insert("par_field_index", rows)
+            counts[path.name] += writer.rows
     path = REFERENCE / "sipas_provinces_2021_2024.csv"
     with batch_transaction(con, kind="published-sipas", source="published", file_name=path.name,
                            sha256=file_sha256(path), user="build") as writer:

@@ -189,8 +189,34 @@ def read_framework(path: Path) -> dict:
     codes = [str(c["code"]) for c in doc["criteria"]]
     if len(codes) != len(set(codes)):
         raise ReferenceError(f"{where}: duplicate criterion codes")
+    _check_survey_kinds(doc, where)
     _check_marks(doc, where)
     return doc
+
+
+SURVEY_KINDS = {"sipas": "sipas", "leaders": "leaders_survey"}   # survey_kind -> its part in `components`
+
+
+def _check_survey_kinds(doc: dict, where: str) -> None:
+    """`survey_kind` (sipas | leaders) says which survey a survey criterion's points come from: on every survey
+    criterion or on none, never on an appraisal one; with a four-part breakdown the kinds add up to its parts."""
+    survey = [c for c in doc["criteria"] if c["component"] == "survey"]
+    for c in doc["criteria"]:
+        kind = c.get("survey_kind")
+        if kind is not None and (c["component"] != "survey" or kind not in SURVEY_KINDS):
+            raise ReferenceError(f"{where}: criterion {c['code']}: survey_kind must be sipas|leaders, on a survey "
+                                 "criterion only")
+    kinds = [c.get("survey_kind") for c in survey]
+    if not any(kinds):
+        return
+    if not all(kinds):
+        raise ReferenceError(f"{where}: survey_kind is on some survey criteria only: it needs every one or none")
+    parts = {c["code"]: float(c["max_points"]) for c in doc.get("components") or []}
+    for kind, part in SURVEY_KINDS.items():
+        total = sum(float(c["max_points"]) for c in survey if c["survey_kind"] == kind)
+        if part in parts and abs(total - parts[part]) > 1e-6:
+            raise ReferenceError(f"{where}: the {kind} criteria add up to {total:g}, not the {parts[part]:g} of "
+                                 f"component {part}")
 
 
 def _check_marks(doc: dict, where: str) -> None:
@@ -205,6 +231,8 @@ def _check_marks(doc: dict, where: str) -> None:
             for item in items:
                 read_mark(item.get("name_basis"), sources, f"{where}: {kind} {item['code']} name")
                 read_mark(item.get("points_basis"), sources, f"{where}: {kind} {item['code']} max_points")
+                if item.get("survey_kind"):
+                    read_mark(item.get("survey_kind_basis"), sources, f"{where}: {kind} {item['code']} survey_kind")
         components = doc.get("components") or []
         for c in components:
             read_mark(c.get("basis"), sources, f"{where}: component {c['code']}")
@@ -247,14 +275,17 @@ def framework_frames(doc: dict) -> dict[str, pd.DataFrame]:
         "framework_criterion": pd.DataFrame([
             {"framework_id": fid, "criterion_code": str(c["code"]), "field_code": str(c["field"]),
              "parent_code": c.get("parent"), "component": c["component"], "name_vi": c["name_vi"],
-             "name_en": c["name_en"], "max_points": float(c["max_points"]), "position": i}
+             "name_en": c["name_en"], "max_points": float(c["max_points"]), "position": i,
+             "survey_kind": c.get("survey_kind")}
             for i, c in enumerate(doc["criteria"], 1)
         ]),
         "content_mark": pd.DataFrame([
             {"content": "framework", "content_id": fid, "item_kind": kind, "item_code": str(entry["code"]),
              "aspect": aspect, **_marked(entry, key, sources)}
             for kind, entries in (("field", doc["fields"]), ("criterion", doc["criteria"]))
-            for entry in entries for aspect, key in (("name", "name_basis"), ("max_points", "points_basis"))
+            for entry in entries for aspect, key in (("name", "name_basis"), ("max_points", "points_basis"),
+                                                     ("survey_kind", "survey_kind_basis"))
+            if aspect != "survey_kind" or entry.get("survey_kind")
         ]),
         "framework_component": pd.DataFrame([
             {"framework_id": fid, "component": c["code"], "part": c["part"], "name_vi": c["name_vi"],

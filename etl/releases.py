@@ -113,7 +113,9 @@ def in_force(con: duckdb.DuckDBPyConnection, scope: Scope) -> int | None:
     return row[0] if row else None
 
 
-def _members(con: duckdb.DuckDBPyConnection, release_id: int, role: str = "data") -> list[int]:
+def release_members(con: duckdb.DuckDBPyConnection, release_id: int, role: str = "data") -> list[int]:
+    """The batches a release holds in `role`: 'data' (its own figures) or 'baseline' (the year its changes compare
+    against), in id order."""
     return [r[0] for r in con.execute("SELECT batch_id FROM release_batch WHERE release_id = ? AND role = ? "
                                       "ORDER BY 1", [release_id, role]).fetchall()]
 
@@ -154,10 +156,13 @@ def create_release(con: duckdb.DuckDBPyConnection, scope: Scope, *, title: str, 
         if not batches:
             raise ReleaseRefused(f"nothing to release: no current data for {scope.label('en')}",
                                  f"không có gì để công bố: chưa có dữ liệu hiện hành cho {scope.label('vi')}")
-        baseline = scope_batches(con, Scope(scope.kind, scope.key, scope.year - 1)) if scope.kind == "par" else []
+        # Last year's batches, as stored: a batch holding both years is recorded once, as data.
+        baseline = ([b for b in scope_batches(con, Scope(scope.kind, scope.key, scope.year - 1)) if b not in batches]
+                    if scope.kind == "par" else [])
         previous = in_force(con, scope)
         if previous is not None and not _correction_open(con, previous):
-            if _members(con, previous) == batches and _members(con, previous, "baseline") == baseline:
+            if (release_members(con, previous) == batches
+                    and release_members(con, previous, "baseline") == baseline):
                 raise ReleaseRefused(
                     f"release {previous} already holds exactly these datasets of {scope.label('en')}",
                     f"bản công bố {previous} đã gồm đúng các bộ dữ liệu này của {scope.label('vi')}")
@@ -174,7 +179,7 @@ def create_release(con: duckdb.DuckDBPyConnection, scope: Scope, *, title: str, 
                      release_date, _now(), actor.user])
         con.executemany("INSERT INTO release_batch VALUES (?, ?, ?)",
                         [[release_id, b, "data"] for b in batches]
-                        + [[release_id, b, "baseline"] for b in baseline if b not in batches])
+                        + [[release_id, b, "baseline"] for b in baseline])
         write_audit(con, actor, "release", kind=f"{scope.kind}:{scope.key}",
                     detail=f"release {release_id}: {scope.label('en')}, decision {decision}, "
                            f"batches {', '.join(map(str, batches))}")

@@ -9,7 +9,7 @@ import pandas as pd
 
 from etl.codesystems import SYSTEMS
 from etl.db import StoreError, open_for_reading
-from etl.output import FORMATS, fixed_point, render
+from etl.output import FORMATS, SATISFACTION_DECIMALS, fixed_point, render
 from etl.paths import resolve_db_path
 from etl.loaders.par_common import local_system
 from metrics.compliance import compliance
@@ -28,13 +28,14 @@ from metrics import uncertainty
 
 
 def parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    release = argparse.ArgumentParser(add_help=False)    # every command's, the briefing's too
+    release.add_argument("--release", default="latest",
+                         help="ID of a release, latest (default: each year's release in force, else working data) or "
+                              "draft (working data as loaded)")
+    common = argparse.ArgumentParser(add_help=False, parents=[release])
     common.add_argument("--db", help="database file (default: $PAR_DB or data/par.duckdb)")
     common.add_argument("--format", choices=FORMATS, default="table")
     common.add_argument("--lang", choices=("vi", "en"), default="vi", help="language of names")
-    common.add_argument("--release", default="latest",
-                        help="ID of a release, latest (default: each year's release in force, else working data) or "
-                             "draft (working data as loaded)")
     top = argparse.ArgumentParser(prog="python -m metrics", description="Print the figures the dashboard shows")
     commands = top.add_subparsers(dest="command", required=True)
     units = commands.add_parser("units", parents=[common], help="units with their lineage")
@@ -48,8 +49,9 @@ def parser() -> argparse.ArgumentParser:
     ranking.add_argument("--year", type=int, required=True)
     ranking.add_argument("--source", choices=("upload", "published", "demo"), help="default: upload, published, demo")
     ranking.add_argument("--uncertainty", action="store_true",
-                         help="add rank_median, rank_low, rank_high (90 %% of the draws), the sampling basis and each "
-                              "source's share of the rank variance (Monte Carlo; see metrics/uncertainty.py)")
+                         help="add rank_median, rank_low, rank_high (90 %% of the draws), the sampling basis, the "
+                              "points it moves (a province's SIPAS points only) and each source's share of the rank "
+                              "variance (Monte Carlo; see metrics/uncertainty/__init__.py)")
     ranking.add_argument("--draws", type=int, default=uncertainty.DEFAULT_DRAWS, help="draws (default 1000)")
     ranking.add_argument("--seed", type=int, default=uncertainty.DEFAULT_SEED, help="random seed (reproducible)")
     ranking.add_argument("--weight-range", type=float, default=uncertainty.DEFAULT_WEIGHT_RANGE,
@@ -57,7 +59,8 @@ def parser() -> argparse.ArgumentParser:
     ranking.add_argument("--alt-probability", type=float, default=uncertainty.DEFAULT_ALT_PROBABILITY,
                          help="probability of the geometric mean instead of the official sum (default 0.5)")
     ranking.add_argument("--survey-se", metavar="CSV",
-                         help="stated standard errors of the survey points: code_system,code,survey_se")
+                         help="stated standard errors, in points of the sampled part (a province's SIPAS "
+                              "points, a ministry's survey points): code_system,code,survey_se")
     satisfaction = commands.add_parser("satisfaction", parents=[common],
                                        help="satisfaction estimates with 95 %% intervals (SIPAS, health, education)")
     satisfaction.add_argument("--survey", choices=SURVEYS, required=True)
@@ -89,7 +92,7 @@ def parser() -> argparse.ArgumentParser:
     trend.add_argument("--source", choices=("upload", "published", "demo"),
                        help="default per year: upload, published, demo (each point names its source); "
                             "published SIPAS is MoHA's published index per province")
-    add_brief_parser(commands)
+    add_brief_parser(commands, parents=[release])
     return top
 
 
@@ -177,8 +180,6 @@ def _two(value) -> str | None:
 SATISFACTION_COLUMNS = ["code_system", "code", "name", "dimension", "item", "n_respondents", "pct_satisfied",
                         "pct_ci_low", "pct_ci_high", "mean_score", "flag", "mean_ci_low", "mean_ci_high", "deff", "rse",
                         "reason", "label", "form", "source", "design", "df", "units_covered", "units_total"]
-_ROUND = {"pct_satisfied": 2, "pct_ci_low": 2, "pct_ci_high": 2, "mean_score": 3, "mean_ci_low": 3, "mean_ci_high": 3,
-          "deff": 2, "rse": 3, "pct_elements_mean": 2, "elements_ci_low": 2, "elements_ci_high": 2}
 
 
 def satisfaction_frame(con, survey: str, year: int, by: str, unit: str | None, source: str | None,
@@ -212,7 +213,7 @@ def satisfaction_frame(con, survey: str, year: int, by: str, unit: str | None, s
         frame.loc[frame["dimension"] != "", "published_pct"] = float("nan")
         columns += ["pct_elements_mean", "elements_ci_low", "elements_ci_high", "published_pct"]
     frame = frame[columns].copy()
-    for column, digits in _ROUND.items():
+    for column, digits in SATISFACTION_DECIMALS.items():
         if column in frame:
             frame[column] = frame[column].astype("float64").round(digits)
     return frame.reset_index(drop=True)
@@ -273,7 +274,7 @@ def main(argv: list[str] | None = None) -> int:
     except ValueError as exc:   # a unit that does not fit the survey, a system of another level
         print(f"Error: {exc}", file=sys.stderr)
         return 2
-    decimals = _ROUND if args.command == "satisfaction" else None
+    decimals = SATISFACTION_DECIMALS if args.command == "satisfaction" else None
     print(render(frame, args.format, decimals))
     return 0
 

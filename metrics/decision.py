@@ -38,7 +38,7 @@ SURVEY_LABELS = {"sipas": ("Hài lòng với dịch vụ hành chính công (SIP
                  "education": ("Hài lòng với giáo dục công", "Satisfaction with public education")}
 
 FIELD_COLUMNS = ["field_code", "name_vi", "name_en", "index", "field_rank", "average", "best", "best_vi", "best_en",
-                 "previous_index", "change", "previous_rank", "rank_change", "max_points"]
+                 "previous_index", "change", "previous_rank", "rank_change", "max_points", "max_official"]
 LOST_COLUMNS = ["kind", "code", "field_code", "name_vi", "name_en", "max_points", "points", "lost", "max_official"]
 TASK_COLUMNS = ["field_code", "content_area", "task_no", "task", "deadline", "status", "source"]
 SATISFACTION_COLUMNS = ["survey", "label_vi", "label_en", "estimate", "low", "high", "respondents", "source", "note"]
@@ -53,13 +53,14 @@ def content_area_of(field_name_en: str | None) -> str | None:
 
 def national_average(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> dict:
     """The national average index of a year: the mean of the whole field from `source` when it covers every
-    unit ('computed'), else the average MoHA published ('published'), else none."""
+    unit ('computed'); for published data that lists part of the field, the average MoHA published
+    ('published'); else none (never another source's average beside an upload or demo figure)."""
     results = unit_results(con, level, year, source)
     valued = results["index"].dropna() if len(results) else pd.Series(dtype="float64")
     whole = int(results["units_total"].iloc[0]) if len(results) else 0
     if whole and len(valued) >= whole:
         return {"average": exact_mean(valued), "basis": "computed", "source": source}
-    stated = published_average(con, level, year)
+    stated = published_average(con, level, year) if source == "published" else None
     if stated is not None:
         return {"average": float(stated["value"]), "basis": "published", "source": "published",
                 "source_ref": stated["source_ref"]}
@@ -81,12 +82,13 @@ def _change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, 
         return None, {"index": None, "rank": None, "published": False}
     row = mine.iloc[0]
     basis = row["change_basis"] if isinstance(row["change_basis"], str) else "none"
+    from_units = row["from_units"] if isinstance(row.get("from_units"), str) else ""
     previous = None
     if pd.notna(row.get("prev_index")) or basis == "published":
         previous = {"year": year - 1, "index": None if pd.isna(row.get("prev_index")) else float(row["prev_index"]),
                     "rank": None if pd.isna(row.get("prev_rank")) else int(row["prev_rank"]),
-                    "source": source, "basis": basis, "from_units": row.get("from_units") or "",
-                    "members": _members(con, level, year, source, row.get("from_units") or "", basis)}
+                    "source": source, "basis": basis, "from_units": from_units,
+                    "members": _members(con, level, year, source, from_units, basis)}
     change = {"index": None if pd.isna(row["delta_index"]) else float(row["delta_index"]),
               "rank": None if pd.isna(row["delta_rank"]) else int(row["delta_rank"]),
               "published": basis == "published", "basis": basis,
@@ -105,8 +107,20 @@ def _members(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
     return [(r.name_vi, r.name_en, None if pd.isna(r.index) else float(r.index)) for r in rows.itertuples()]
 
 
+def field_maxima(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
+    """Each field's maximum points in a framework and whether that maximum rests on an official text."""
+    return con.execute(
+        """
+        SELECT f.field_code, f.max_points, coalesce(bool_or(m.official), FALSE) AS max_official
+        FROM framework_field f
+        LEFT JOIN content_mark m ON m.content = 'framework' AND m.content_id = f.framework_id
+             AND m.item_kind = 'field' AND m.item_code = f.field_code AND m.aspect = 'max_points'
+        WHERE f.framework_id = ? GROUP BY f.field_code, f.max_points
+        """, [framework_id]).df()
+
+
 def _field_table(con: duckdb.DuckDBPyConnection, level: str, code_system: str, code: str, year: int,
-                 source: str, basis: str) -> pd.DataFrame:
+                 source: str, basis: str, framework_id: str) -> pd.DataFrame:
     """Field indices with the field rank, national average and best unit, and the change against last year
     (same field name, and only for the same unit or a unit the reorganisation left whole)."""
     fields = fields_against_country(con, code_system, code, year, source)
@@ -123,11 +137,7 @@ def _field_table(con: duckdb.DuckDBPyConnection, level: str, code_system: str, c
             best_names[field_code] = ("; ".join(labels["name_vi"]), "; ".join(labels["name_en"]))
     fields["best_vi"] = fields["field_code"].map(lambda c: best_names.get(c, (None, None))[0])
     fields["best_en"] = fields["field_code"].map(lambda c: best_names.get(c, (None, None))[1])
-    maxima = con.execute(
-        "SELECT f.field_code, f.max_points FROM framework_field f WHERE f.framework_id = "
-        "(SELECT any_value(framework_id) FROM framework WHERE level = ? AND first_year <= ? "
-        "AND (last_year IS NULL OR last_year >= ?))", [level, year, year]).df()
-    fields = fields.merge(maxima, on="field_code", how="left")
+    fields = fields.merge(field_maxima(con, framework_id), on="field_code", how="left")
     fields["previous_index"], fields["previous_rank"] = float("nan"), pd.NA
     if basis in ("same", "continued", "published"):
         prev_system = system_for_year(level, year - 1)
@@ -180,7 +190,7 @@ def _lost(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int
                           "name_vi": known["name_vi"], "name_en": known["name_en"],
                           "max_points": known["max_points"], "points": points,
                           "lost": [difference(m, p) for m, p in zip(known["max_points"], points)],
-                          "max_official": False})
+                          "max_official": known["max_official"].astype(bool)})
     return table.sort_values("lost", ascending=False, kind="stable").reset_index(drop=True)[LOST_COLUMNS]
 
 
@@ -206,15 +216,16 @@ def _tasks(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: in
 
 
 def _satisfaction(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
-                  requested: str | None) -> pd.DataFrame:
+                  requested: str | None, allow_demo: bool = True) -> pd.DataFrame:
     """The province's overall satisfaction per survey with its interval, from the requested source only (the
-    default order otherwise), and the published SIPAS index where the release lists the province."""
+    default order otherwise; demo answers only when `allow_demo`), and the published SIPAS index where the
+    release lists the province."""
     rows = []
     for survey, (label_vi, label_en) in SURVEY_LABELS.items():
         if requested == "published" and survey == "sipas":
             continue
         chosen = pick_survey_source(con, survey, year, requested)
-        if chosen is None:
+        if chosen is None or (chosen == "demo" and not allow_demo):
             continue
         table = satisfaction_table(con, survey, year, level="province", unit=f"{code_system}:{code}", source=chosen)
         mine = table[(table["code"] == code) & (table["set_code"] == OVERALL)]
@@ -300,7 +311,12 @@ def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, y
         raise KeyError(f"no unit {code_system}:{code}")
     unit = {k: info[k] for k in ("code_system", "code", "name_vi", "name_en", "kind", "region")}
     chosen = pick_unit_source(con, code_system, code, year, source)
+    # Demo figures sit only beside demo figures: a real (published or uploaded) profile shows no demo history
+    # point, survey estimate or plan task.
+    allow_demo = chosen == "demo" or (chosen is None and source in (None, "demo"))
     history = unit_history(con, code_system, code)
+    if not allow_demo:
+        history = history[history["source"] != "demo"].reset_index(drop=True)
     history = _history_with_national(con, level, history) if len(history) else history.assign(national=None)
     decision = {"unit": unit, "level": level, "year": year, "source": chosen, "requested": source,
                 "batch_id": None, "index": None, "rank": None, "rank_basis": "not published", "units_total": None,
@@ -309,7 +325,7 @@ def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, y
                 "components": pd.DataFrame(columns=COMPONENT_COLUMNS),
                 "fields": pd.DataFrame(columns=FIELD_COLUMNS), "lost": pd.DataFrame(columns=LOST_COLUMNS),
                 "tasks": pd.DataFrame(columns=TASK_COLUMNS),
-                "satisfaction": (_satisfaction(con, code_system, code, year, source)
+                "satisfaction": (_satisfaction(con, code_system, code, year, source, allow_demo)
                                  if level == "province" else pd.DataFrame(columns=SATISFACTION_COLUMNS)),
                 "leader": None, "uncertainty": None, "national": {"average": None, "source": None},
                 "history": history, "provenance": [], "source_ref": ""}
@@ -325,9 +341,12 @@ def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, y
             "survey": None if pd.isna(row["survey"]) else float(row["survey"])})
         decision["components"] = result_components(con, code_system, code, year, chosen)
         decision["previous"], decision["change"] = _change(con, level, year, chosen, code)
-        decision["fields"] = _field_table(con, level, code_system, code, year, chosen, decision["change"]["basis"])
+        decision["fields"] = _field_table(con, level, code_system, code, year, chosen, decision["change"]["basis"],
+                                          row["framework_id"])
         decision["lost"] = _lost(con, code_system, code, year, chosen, decision["fields"])
         decision["tasks"] = _tasks(con, code_system, code, year, decision["lost"], decision["fields"])
+        if not allow_demo:
+            decision["tasks"] = decision["tasks"][decision["tasks"]["source"] != "demo"].reset_index(drop=True)
         decision["leader"] = _leader(con, level, year, chosen, code, rules or "default")
         decision["national"] = national_average(con, level, year, chosen)
         if decision["rank"] is not None:

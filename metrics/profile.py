@@ -8,7 +8,6 @@ from metrics.par_index import (LEVEL_SYSTEMS, SOURCE_PRIORITY, available_dataset
                                unit_results)
 from metrics.rounding import exact_mean
 from metrics.ranking import field_indices
-from metrics.satisfaction import OVERALL, satisfaction_table
 
 
 def level_of_system(code_system: str) -> str | None:
@@ -127,21 +126,3 @@ def self_vs_appraised(con: duckdb.DuckDBPyConnection, code_system: str, code: st
            AND count(*) FILTER (WHERE s.stage = 'appraised') > 0
         ORDER BY min(f.position)
         """, [source, code_system, code, year]).df()
-
-
-def sipas_summary(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int) -> dict | None:
-    """The province's overall SIPAS % satisfied for the year (the satisfaction pages' estimate), with
-    respondents and source, and the published SIPAS value when we have one."""
-    table = satisfaction_table(con, "sipas", year, level="province")
-    mine = table[(table["code_system"] == code_system) & (table["code"] == code) & (table["set_code"] == OVERALL)
-                 & (table["flag"] != "suppressed")]
-    rows = pd.DataFrame({"source": mine["source"], "respondents": mine["n_respondents"],
-                         "pct_satisfied": mine["pct_satisfied"]})
-    published = con.execute(
-        "SELECT sipas_pct, rank, source_ref FROM published_sipas p JOIN batch b USING (batch_id) "
-        "WHERE b.status = 'current' AND p.unit_system = ? AND p.unit_code = ? AND p.year = ?",
-        [code_system, code, year]).df()
-    if rows.empty and published.empty:
-        return None
-    return {"survey": rows.iloc[0].to_dict() if len(rows) else None,
-            "published": published.iloc[0].to_dict() if len(published) else None}

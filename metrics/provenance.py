@@ -6,6 +6,15 @@ import pandas as pd
 
 from etl.batches import list_batches
 
+# Where a row came from, as parts the page words in the reader's language (ui.provenance.row_origins): the row's
+# own published reference (None when it names none), else its batch and that batch's file.
+ORIGIN_COLUMNS = ["source_ref", "batch_id", "file_name"]
+
+
+def origin_sql(alias: str) -> str:
+    """The select list giving ORIGIN_COLUMNS for table `alias` joined to `batch b` (alias is code, never input)."""
+    return f"nullif(trim({alias}.source_ref), '') AS source_ref, b.batch_id, b.file_name"
+
 
 def batches(con: duckdb.DuckDBPyConnection, include_inactive: bool = False) -> pd.DataFrame:
     """Batches with provenance, newest first; current only unless `include_inactive`."""
@@ -36,6 +45,21 @@ def framework_fields(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.Da
         """, [framework_id]).df()
 
 
+# The facts a framework file states about itself, in reading order (others, if a file adds some, follow).
+FACT_ORDER = ["appraisal_max", "survey_max", "count_fields", "count_criteria", "count_sub_criteria"]
+
+
+def framework_facts(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
+    """The framework's stated facts (appraisal and survey maxima, counts of fields, criteria and sub-criteria):
+    fact, value, `official` (printed in an official or published text) and `source` (that source with what it
+    printed, or why the figure is illustrative), as the framework file marks each."""
+    frame = con.execute("SELECT fact, value, official, source FROM framework_fact WHERE framework_id = ?",
+                        [framework_id]).df()
+    order = {fact: i for i, fact in enumerate(FACT_ORDER)}
+    frame["position"] = [order.get(fact, len(order)) for fact in frame["fact"]]
+    return frame.sort_values(["position", "fact"]).drop(columns="position").reset_index(drop=True)
+
+
 def framework_bands(con: duckdb.DuckDBPyConnection, framework_id: str) -> pd.DataFrame:
     return con.execute("SELECT group_code, min_index, label_vi, label_en FROM framework_band WHERE framework_id = ? "
                        "ORDER BY min_index DESC", [framework_id]).df()
@@ -57,13 +81,11 @@ def instruments(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
 
 
 def row_sources(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:
-    """Each unit's own source reference in the year's current PAR INDEX results of `source` (published rows name
-    their article or release; an upload names its batch and file): code_system, code, source_ref."""
+    """Each unit's origin in the year's current PAR INDEX results of `source`: code_system, code and the
+    ORIGIN_COLUMNS (published rows name their article or release; an upload its batch and file)."""
     return con.execute(
-        """
-        SELECT DISTINCT t.unit_system AS code_system, t.unit_code AS code,
-               coalesce(nullif(trim(t.source_ref), ''), 'batch ' || b.batch_id || coalesce(' · ' || b.file_name, ''))
-                   AS source_ref
+        f"""
+        SELECT DISTINCT t.unit_system AS code_system, t.unit_code AS code, {origin_sql('t')}
         FROM par_total t JOIN batch b USING (batch_id)
         WHERE b.status = 'current' AND b.source = ? AND t.level = ? AND t.year = ? AND t.stage = 'appraised'
         ORDER BY 1, 2

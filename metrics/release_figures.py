@@ -8,9 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from etl.output import tidy_numbers
+from etl.output import SATISFACTION_DECIMALS, tidy_numbers
 from etl.releases import Scope
-from metrics.cli import _ROUND as SATISFACTION_DECIMALS
 from metrics.cli import ranking_frame, satisfaction_frame
 from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, system_for_year
 from metrics.releases import release_info, release_view, shown_release
@@ -35,6 +34,24 @@ def view_status(con, kind: str, key: str, year: int) -> dict | None:
     data (a draft, not released). Called through ui.store.fetch, it answers for the page's release filter."""
     release_id = shown_release(con, kind, key, year)
     return None if release_id is None else release_info(con, release_id)
+
+
+def release_rules(con, level: str, year: int, rules_name: str) -> dict | None:
+    """For leader proposals shown from a release: the rule set they follow, which is always the current one (a
+    release freezes data batches, not rule sets): {'release_id', 'batch_id', 'saved_at', 'changed_since'}, the last
+    true when the rule set was saved after the release was made. None when the view shows no release for the
+    level and year, or there is no such rule set. Called through ui.store.fetch, it answers for the page's filter."""
+    release_id = shown_release(con, "par", level, year)
+    if release_id is None:
+        return None
+    row = con.execute("""
+        SELECT r.batch_id, b.loaded_at, b.loaded_at > rel.created_at
+        FROM rule_set r JOIN batch b USING (batch_id), release rel
+        WHERE r.name = ? AND b.status = 'current' AND rel.release_id = ?""", [rules_name, release_id]).fetchall()
+    if not row:
+        return None
+    batch_id, saved_at, changed = row[0]
+    return {"release_id": release_id, "batch_id": int(batch_id), "saved_at": saved_at, "changed_since": bool(changed)}
 
 
 def _sources(con, scope: Scope) -> list[str]:

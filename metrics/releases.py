@@ -21,7 +21,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
-from etl.releases import ReleaseRefused, Scope, scope_batches, scope_of
+from etl.releases import ReleaseRefused, Scope, release_members, scope_batches, scope_of
 
 SELECTIONS = ("latest", "draft")
 # Functions that read the store's own state (batches as loaded, the audit log, role assignments) and every function
@@ -82,11 +82,6 @@ def release_info(con: duckdb.DuckDBPyConnection, release_id: int) -> dict:
     return found.iloc[0].to_dict()
 
 
-def _members(con: duckdb.DuckDBPyConnection, release_id: int, role: str) -> list[int]:
-    return [r[0] for r in con.execute("SELECT batch_id FROM release_batch WHERE release_id = ? AND role = ?",
-                                      [release_id, role]).fetchall()]
-
-
 def _plan(con: duckdb.DuckDBPyConnection, selection: str | int) -> dict[Scope, tuple[int, str, list[int]]]:
     """For each scope the view fixes: (release id, role, batches shown)."""
     plan: dict[Scope, tuple[int, str, list[int]]] = {}
@@ -95,13 +90,13 @@ def _plan(con: duckdb.DuckDBPyConnection, selection: str | int) -> dict[Scope, t
         LEFT JOIN release_correction c ON c.release_id = r.release_id
         WHERE c.successor_id IS NULL GROUP BY ALL""").fetchall()
     for release_id, kind, key, year in in_force:
-        plan[Scope(kind, key, int(year))] = (release_id, "data", _members(con, release_id, "data"))
+        plan[Scope(kind, key, int(year))] = (release_id, "data", release_members(con, release_id, "data"))
     if isinstance(selection, int):
         scope = scope_of(con, selection)
-        plan[scope] = (selection, "data", _members(con, selection, "data"))
+        plan[scope] = (selection, "data", release_members(con, selection, "data"))
         if scope.kind == "par":
             plan[Scope("par", scope.key, scope.year - 1)] = (selection, "baseline",
-                                                             _members(con, selection, "baseline"))
+                                                             release_members(con, selection, "baseline"))
     return plan
 
 
@@ -184,6 +179,12 @@ def _command_scope(args) -> tuple[str, str, int | None] | None:
         return "survey", args.survey, args.year
     if command == "trend":
         return ("par", args.level, None) if args.measure in ("index", "rank") else ("survey", args.measure, None)
+    if command == "brief":
+        from metrics.briefing.build import parse_unit
+        from metrics.briefing.release_line import briefing_level
+
+        level = briefing_level(parse_unit(args.unit), args.level)
+        return ("par", level, args.year) if level else None
     return None
 
 
@@ -211,4 +212,13 @@ def cli_release_note(con: duckdb.DuckDBPyConnection, args) -> str | None:
     if shown is None:
         return f"{label}: draft, not released (working data)"
     info = release_info(con, shown)
-    return f"{label}: release {shown}, {info['title']} (decision {info['decision']} of {info['decision_date']})"
+    note = f"{label}: release {shown}, {info['title']} (decision {info['decision']} of {info['decision_date']})"
+    if args.command == "leaders":
+        from metrics.release_figures import release_rules   # local: release_figures imports this module
+
+        rules = release_rules(con, key, year, args.rules)
+        if rules is not None:
+            note += (f"\nProposed levels follow the current rule set {args.rules!r} (batch {rules['batch_id']}, saved "
+                     f"{rules['saved_at']:%Y-%m-%d}): a release freezes the figures, not the rules"
+                     + (f"; this rule set changed after release {shown} was made" if rules["changed_since"] else ""))
+    return note

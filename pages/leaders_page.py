@@ -12,7 +12,7 @@ from ui.i18n import STRINGS, fmt_number, t
 from metrics.par_index import SourceUnavailable
 from ui.provenance import mark_sources, source_label, source_unavailable
 from ui.auth import actor
-from ui.state import filters, release_status, url_selectbox
+from ui.state import filters, release_rules_status, release_status, url_selectbox
 from ui.store import db_path, fetch
 from ui.text import md_escape
 
@@ -54,6 +54,7 @@ mark_sources({source} | set(proposals.get("sipas_source", pd.Series(dtype=str)).
 st.caption(f"{t('filter.source', lang)}: {source_label(source, lang)}")
 if not scope:
     release_status("par", f.level, f.year, lang)   # the proposals name the release they come from (or a draft)
+    release_rules_status(f.level, f.year, name, titles.get(name) or name, lang)   # ... and that the rules do not
 
 
 def outcome_text(line: str) -> str:

@@ -3,8 +3,8 @@ import pandas as pd
 import streamlit as st
 
 from etl.paths import DATA_DIR
-from metrics.provenance import framework_bands, framework_fields, frameworks, instruments
-from ui.format import display_frame
+from metrics.provenance import framework_bands, framework_facts, framework_fields, frameworks, instruments
+from ui.format import code_label, display_frame
 from ui.i18n import fmt_number, t
 from ui.state import filters, url_selectbox
 from ui.store import fetch
@@ -29,6 +29,18 @@ if info["points_illustrative"]:
     st.warning(t("method.illustrative", lang))
 if info["known_facts"]:
     st.caption(md_escape(info["known_facts"]))
+# The set's stated figures (the appraisal/survey split, counts of fields, criteria and sub-criteria), each marked
+# official with the source that printed it, or illustrative with the reason (metrics.provenance.framework_facts).
+facts = fetch(framework_facts, chosen)
+if len(facts):
+    st.markdown(f"**{t('content.facts', lang)}**")
+    st.caption(t("content.facts_intro", lang))
+    st.dataframe(display_frame(pd.DataFrame({
+        t("col.fact", lang): [code_label("content.fact.", fact, lang) for fact in facts["fact"]],
+        t("col.value", lang): [fmt_number(v, lang, 0 if float(v).is_integer() else 1) for v in facts["value"]],
+        t("col.mark", lang): [t("content.official" if official else "content.illustrative", lang)
+                              for official in facts["official"]],
+        t("col.source", lang): facts["source"]}), lang), hide_index=True, width="stretch")
 fields = fetch(framework_fields, chosen).drop(columns=["name_en" if vi else "name_vi"])
 fields = fields.rename(columns={"name_vi": t("col.name", lang), "name_en": t("col.name", lang),
                                 **{c: t(f"col.{c}", lang) for c in ("field_code", "max_points", "appraisal_max",

@@ -12,6 +12,8 @@ from metrics.rounding import difference
 from metrics.uncertainty import sentence_values
 from metrics.units import list_units
 from ui.briefing import briefing_download
+from ui.decision_views import (change_sentence, components_view, field_labels, fields_view, lost_view,
+                               provenance_view, rank_delta_text, rank_text, satisfaction_view, tasks_view)
 from ui.export import chart_config, download_buttons
 from ui.figures import fields_chart, history_chart
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, region_name, t
@@ -104,14 +106,6 @@ rules = (url_selectbox(st.sidebar, t("decision.rules", lang), rules_table["name"
 decision = fetch(unit_decision, code_system, code, f.year, f.source, rules)
 source, history = decision["source"], decision["history"]
 mark_sources(set(history["source"]) | {p["source"] for p in decision["provenance"]}, lang)
-signed = lambda value: None if value is None else fmt_signed(value, lang)  # noqa: E731
-
-
-def rank_text(rank: int | None, basis: str, total: int | None) -> str:
-    if rank is None:
-        return t("rank.not_published", lang)
-    return t("profile.rank_of", lang, rank=rank, n=total) if total else str(rank)
-
 
 if source is not None:    # the briefing prints this same dict: one to two A4 pages, PDF, DOCX or Markdown
     briefing_download(st, key, f.year, lang, source=f.source, rules=rules, decision=decision, key="profile_briefing")
@@ -123,38 +117,26 @@ else:
     change, national = decision["change"], decision["national"]
     cols = st.columns(4)
     cols[0].metric(t("decision.index", lang, year=f.year), fmt_pct(decision["index"], lang),
-                   delta=signed(change["index"]))
-    rank_delta = change["rank"]
-    cols[1].metric(t("decision.rank", lang), rank_text(decision["rank"], decision["rank_basis"], decision["units_total"]),
-                   delta=None if rank_delta is None else (
-                       t("decision.rank_same", lang) if rank_delta == 0 else
-                       t("decision.rank_change", lang, sign="+" if rank_delta > 0 else "−", n=abs(rank_delta))),
-                   delta_color="normal" if rank_delta else "off")
+                   delta=None if change["index"] is None else fmt_signed(change["index"], lang))
+    cols[1].metric(t("decision.rank", lang), rank_text(decision, lang), delta=rank_delta_text(change["rank"], lang),
+                   delta_color="normal" if change["rank"] else "off")
     cols[1].caption(t(f"rank_basis.{decision['rank_basis']}", lang))
+    if decision["uncertainty"]:
+        sentence_key, values = sentence_values(decision["uncertainty"])
+        cols[1].caption(t(sentence_key, lang, **values))
     cols[2].metric(t("col.group", lang), decision["group"] or "—")
     if national["average"] is not None:
-        gap = difference(decision["index"], national["average"])
-        cols[3].metric(t("decision.national", lang), fmt_pct(national["average"], lang),
-                       delta=t("decision.gap", lang, gap=fmt_signed(gap, lang)), delta_color="off")
+        cols[3].metric(t("decision.national", lang), fmt_pct(national["average"], lang), delta_color="off",
+                       delta=t("decision.gap", lang, gap=fmt_signed(difference(decision["index"], national["average"]),
+                                                                    lang)))
         cols[3].caption(t("decision.national_basis.published", lang) if national["basis"] == "published" else
                         t("decision.national_basis.computed", lang, n=decision["units_total"],
                           source=source_label(national["source"], lang)))
     else:
         cols[3].metric(t("decision.national", lang), "—")
         cols[3].caption(t("decision.no_national", lang))
-    interval = decision["uncertainty"]
-    if interval:
-        sentence_key, values = sentence_values(interval)
-        cols[1].caption(t(sentence_key, lang, **values))
-    components = decision["components"]
-    if len(components):
-        # The four published parts (since 2023) against their maxima, each maximum marked official or not.
-        show_table(st, pd.DataFrame({
-            t("decision.col.part", lang): components[name_col],
-            t("decision.col.points", lang): components["points"], t("decision.col.max", lang): components["max_points"],
-            t("decision.col.max_mark", lang): components["official"].map(
-                lambda official: t("decision.max.official" if official else "decision.max.illustrative", lang)),
-            t("decision.col.detail", lang): components["source_ref"]}), lang)
+    if len(decision["components"]):
+        show_table(st, components_view(decision["components"], lang), lang)
     elif decision["appraisal"] is not None:
         st.caption(f"{t('col.appraisal', lang)} {fmt_number(decision['appraisal'], lang)} + "
                    f"{t('col.survey', lang)} {fmt_number(decision['survey'], lang)}")
@@ -163,43 +145,17 @@ else:
                           else "overview.method_totals", lang)))
 
     st.subheader(t("decision.q2", lang))
-    previous = decision["previous"]
-    basis = change.get("basis") or "none"
-    if previous is None or basis == "none":
-        st.write(t("decision.change.none", lang, year=f.year - 1, source=source_label(source, lang)))
-    elif basis == "reconstructed":
-        members = ", ".join(f"{md_escape(m[0] if lang == 'vi' else m[1])} {fmt_number(m[2], lang)}"
-                            for m in previous["members"])
-        st.write(t("decision.change.reconstructed", lang, year=previous["year"], members=members,
-                   prev=fmt_number(previous["index"], lang)))
-    elif basis == "continued":
-        st.write(t("decision.change.continued", lang, year=previous["year"], name=md_escape(name),
-                   source=source_label(source, lang), prev=fmt_number(previous["index"], lang),
-                   old_n=fetch(assessed_units, LEVEL_SYSTEMS[f.level][0]), new_n=decision["units_total"]))
-    elif previous["index"] is None:     # the release states the change; last year's value is not listed here
-        st.write(t("decision.change.published_only", lang, change=fmt_signed(change["index"], lang),
-                   year=previous["year"]))
-    else:
-        st.write(t(f"decision.change.{basis}", lang, year=previous["year"], source=source_label(source, lang),
-                   prev=fmt_number(previous["index"], lang),
-                   rank="—" if previous["rank"] is None else previous["rank"]))
+    st.write(change_sentence(decision, lang, name, fetch(assessed_units, LEVEL_SYSTEMS[f.level][0])))
     if change.get("framework_changed"):
         st.caption(t("decision.framework_changed", lang, year=f.year))
     fields = decision["fields"]
+    labels = field_labels(fields, lang)
     if fields.empty:
         st.caption(t("profile.needs_criteria", lang))
     else:
-        field_view = pd.DataFrame({
-            t("decision.col.field", lang): fields["field_code"] + ". " + fields[name_col],
-            t("decision.col.index", lang): fields["index"],
-            t("decision.col.change", lang): fields["change"],
-            t("decision.col.field_rank", lang): fields["field_rank"],
-            t("decision.col.rank_change", lang): fields["rank_change"],
-            t("decision.col.average", lang): fields["average"],
-            t("decision.col.best", lang): fields["best"],
-            t("decision.col.best_unit", lang): fields["best_vi" if lang == "vi" else "best_en"]})
-        show_table(st, field_view, lang)
-        download_buttons(st, field_view, f"profile-{key}-fields-{f.year}", lang)
+        field_table = fields_view(fields, lang)
+        show_table(st, field_table, lang)
+        download_buttons(st, field_table, f"profile-{key}-fields-{f.year}", lang)
         if fields["average"].isna().all():
             st.caption(t("decision.partial_fields", lang))
         with st.expander(t("profile.fields", lang)):
@@ -214,47 +170,24 @@ else:
         st.caption(t("decision.lost_intro", lang, total=fmt_number(float(lost["lost"].sum()), lang)))
         if (lost["kind"] != "criterion").all():
             st.caption(t(f"decision.lost_{lost['kind'].iloc[0]}s", lang))
-        field_labels = dict(zip(fields["field_code"], fields["field_code"] + ". " + fields[name_col]))
-        chosen = "*" if not field_labels else st.selectbox(t("profile.drill", lang), ["*"] + list(field_labels),
-                              format_func=lambda c: t("profile.all_fields", lang) if c == "*" else field_labels[c],
-                              key=f"drill.{lang}")
-        subset = lost if chosen == "*" else lost[lost["field_code"] == chosen]
-        lost_view = pd.DataFrame({
-            t("decision.col.item", lang): (subset[name_col] if (subset["kind"] == "component").all()
-                                           else subset["code"] + " " + subset[name_col]),
-            t("decision.col.max", lang): subset["max_points"], t("decision.col.points", lang): subset["points"],
-            t("decision.col.lost", lang): subset["lost"],
-            t("decision.col.max_mark", lang): subset["max_official"].map(
-                lambda official: t("decision.max.official" if official else "decision.max.illustrative", lang))})
-        show_table(st, lost_view.head(10 if chosen == "*" else len(subset)), lang)
-        download_buttons(st, lost_view, f"profile-{key}-lost-points-{f.year}", lang)   # every row, not the 10
-    tasks = decision["tasks"]
+        chosen = "*" if not labels else st.selectbox(
+            t("profile.drill", lang), ["*"] + list(labels), key=f"drill.{lang}",
+            format_func=lambda c: t("profile.all_fields", lang) if c == "*" else labels[c])
+        lost_table = lost_view(lost if chosen == "*" else lost[lost["field_code"] == chosen], lang)
+        show_table(st, lost_table.head(10) if chosen == "*" else lost_table, lang)
+        download_buttons(st, lost_view(lost, lang), f"profile-{key}-lost-points-{f.year}", lang)  # every row
     st.markdown(f"**{t('decision.tasks', lang, year=f.year)}**")
-    if tasks.empty:
+    if decision["tasks"].empty:
         st.caption(t("decision.no_tasks", lang, year=f.year))
     else:
-        task_view = pd.DataFrame({
-            t("decision.col.field", lang): tasks["field_code"].map(field_labels),
-            t("decision.col.task_no", lang): tasks["task_no"], t("decision.col.task", lang): tasks["task"],
-            t("decision.col.deadline", lang): tasks["deadline"],
-            t("decision.col.status", lang): tasks["status"].map(
-                lambda s: t(f"decision.status.{s}", lang) if isinstance(s, str) else "—")})
-        show_table(st, task_view, lang)
+        show_table(st, tasks_view(decision["tasks"], labels, lang), lang)
 
     st.subheader(t("decision.q4", lang))
-    satisfaction = decision["satisfaction"]
     st.markdown(f"**{t('decision.satisfaction', lang)}**")
-    if satisfaction.empty:
+    if decision["satisfaction"].empty:
         st.caption(t("decision.no_satisfaction", lang, year=f.year))
     else:
-        show_table(st, pd.DataFrame({
-            t("decision.col.survey", lang): satisfaction["label_vi" if lang == "vi" else "label_en"],
-            t("decision.col.estimate", lang): satisfaction["estimate"],
-            t("decision.col.interval", lang): [
-                "—" if pd.isna(lo) else f"{fmt_number(lo, lang)} – {fmt_number(hi, lang)}"
-                for lo, hi in zip(satisfaction["low"], satisfaction["high"])],
-            t("decision.col.respondents", lang): satisfaction["respondents"],
-            t("decision.col.source", lang): satisfaction["source"].map(lambda s: source_label(s, lang))}), lang)
+        show_table(st, satisfaction_view(decision["satisfaction"], lang), lang)
     leader = decision["leader"]
     if leader is None:
         st.caption(t("decision.leader_none", lang))
@@ -262,11 +195,11 @@ else:
         st.markdown(t("decision.leader", lang, rules=md_escape(str(rule_titles.get(leader["rule_set"])
                                                                    or leader["rule_set"])),
                       level=f"**{t('level_rating.' + (leader['level'] or 'none'), lang)}**"))
-        for reason in leader["reasons_vi" if lang == "vi" else "reasons_en"]:
+        for reason in leader[f"reasons_{lang}"]:
             st.markdown(f"- {md_escape(reason)}")
         if leader["provisional"]:
-            st.caption(t("decision.leader_provisional", lang, missing=md_escape(
-                "; ".join(leader["missing_vi" if lang == "vi" else "missing_en"]))))
+            st.caption(t("decision.leader_provisional", lang,
+                         missing=md_escape("; ".join(leader[f"missing_{lang}"]))))
 
 st.subheader(t("profile.history", lang))
 if len(history):
@@ -285,7 +218,4 @@ if not gap.empty:
     download_buttons(st, gap_table, f"profile-{key}-self-vs-appraised-{f.year}", lang)
 
 with st.expander(t("decision.provenance", lang)):
-    show_table(st, pd.DataFrame({
-        t("decision.col.figure", lang): [p["figure_vi" if lang == "vi" else "figure_en"] for p in decision["provenance"]],
-        t("decision.col.source", lang): [source_label(p["source"], lang) for p in decision["provenance"]],
-        t("decision.col.detail", lang): [p[f"detail_{lang}"] for p in decision["provenance"]]}), lang)
+    show_table(st, provenance_view(decision["provenance"], lang), lang)

@@ -8,12 +8,13 @@ from metrics.ranking import ranking_table, regional_averages, self_assessment_ga
 from metrics.uncertainty import analyse
 from ui.export import csv_bytes, xlsx_bytes
 from ui.figures import OFFLINE_GEO_CONFIG, index_bar, province_map, rank_interval_chart
-from ui.format import display_frame
+from ui.format import display_frame, number
 from ui.geo import boundaries
 from ui.i18n import fmt_number, fmt_pct, region_name, t
-from ui.provenance import national_line, par_view_header, par_view
+from ui.provenance import national_line, par_view_header, par_view, row_origins
 from ui.state import filters
 from ui.store import fetch
+from ui.uncertainty_text import sampled_part_text
 
 f = filters()
 lang = f.lang
@@ -25,7 +26,8 @@ table = fetch(ranking_table, view.level, view.year, view.source, lang)
 uncertain = fetch(analyse, view.level, view.year, view.source)
 coverage_pct = int(round(uncertain.settings.coverage * 100))
 intervals = table[["code_system", "code"]].merge(
-    uncertain.table[["code_system", "code", "rank_median", "rank_low", "rank_high"]], on=["code_system", "code"],
+    uncertain.table[["code_system", "code", "rank_median", "rank_low", "rank_high", "sampling_points"]],
+    on=["code_system", "code"],
     how="left")
 system = system_for_year(view.level, view.year)
 geojson = boundaries(system)
@@ -63,8 +65,8 @@ shown = pd.DataFrame({
     **{t("col.field", lang, code=c.split("_", 1)[1]): table[c] for c in field_columns},
 })
 # Each row's own source (its article or release page; an upload's batch and file), exported with the table.
-row_source = {(r.code_system, r.code): r.source_ref
-              for r in fetch(row_sources, view.level, view.year, view.source).itertuples()}
+origins = fetch(row_sources, view.level, view.year, view.source)
+row_source = dict(zip(zip(origins["code_system"], origins["code"]), row_origins(origins, lang)))
 shown[t("col.source_ref", lang)] = [row_source.get(k, "") for k in zip(table["code_system"], table["code"])]
 # Shown as text in the language's format (ui.format); the exports below keep the numbers.
 two = {name: 2 for name in [t("col.index", lang), t("col.delta_index", lang), t("col.appraisal", lang),
@@ -78,7 +80,8 @@ export = shown.drop(columns=[t("col.profile", lang)]).assign(
     **{t("col.code", lang): table["code_system"] + ":" + table["code"], t("filter.source", lang): view.source,
        # The interval as numbers too, so a spreadsheet can sort and compare them.
        t("uncertainty.col.median", lang): intervals["rank_median"],
-       t("uncertainty.col.low", lang): intervals["rank_low"], t("uncertainty.col.high", lang): intervals["rank_high"]})
+       t("uncertainty.col.low", lang): intervals["rank_low"], t("uncertainty.col.high", lang): intervals["rank_high"],
+       t("uncertainty.col.sampling_points", lang): intervals["sampling_points"]})
 left, right, _ = st.columns([1, 1, 4])
 left.download_button(t("common.download_csv", lang), csv_bytes(export), file_name=f"par-index-{view.level}-{view.year}.csv",
                      mime="text/csv")
@@ -89,7 +92,7 @@ right.download_button(t("common.download_xlsx", lang), xlsx_bytes(export, f"PAR 
 st.subheader(t("uncertainty.title", lang))
 if uncertain.ok:
     settings = uncertain.settings
-    draws = f"{settings.draws:,}".replace(",", "." if lang == "vi" else ",")
+    draws = number(settings.draws, lang, 0, grouped=True)
     st.caption(t("uncertainty.lead", lang, coverage=coverage_pct, draws=draws))
     st.plotly_chart(rank_interval_chart(uncertain.table, lang, settings.coverage, settings.draws), width="stretch",
                     config={"displaylogo": False,
@@ -100,7 +103,12 @@ if uncertain.ok:
     counts = uncertain.sampling_counts()
     if uncertain.sampling_source:
         st.caption(t("uncertainty.sampling_from", lang, source=t(f"source.{uncertain.sampling_source}", lang)))
-    if counts["missing"]:
+    # Which points the sampling error moves (a province's SIPAS points only), or why none move.
+    if uncertain.sampled.kind == "none":
+        st.info(sampled_part_text(uncertain.sampled, lang))
+    else:
+        st.caption(sampled_part_text(uncertain.sampled, lang))
+    if counts["missing"] and uncertain.sampled.kind == "sipas":
         st.info(t("uncertainty.sampling_missing", lang, k=counts["missing"], n=uncertain.units_total))
     st.caption(t("uncertainty.method", lang, basis=t(f"uncertainty.basis.{uncertain.basis}", lang),
                  w_low=fmt_number(1 - settings.weight_range, lang), w_high=fmt_number(1 + settings.weight_range, lang),

@@ -1,7 +1,9 @@
 """Releases: every release, one release's details, a correction's changed figures and errata, and (for analysts and
 admins) freezing a year as a release or opening its correction."""
 from datetime import date
+from typing import Callable, TypeVar
 
+import duckdb
 import pandas as pd
 import streamlit as st
 
@@ -19,6 +21,8 @@ from ui.provenance import source_label
 from ui.state import filters, url_selectbox
 from ui.store import db_path, fetch
 from ui.text import md_escape
+
+T = TypeVar("T")
 
 lang = filters().lang
 st.title(t("rel.title", lang))
@@ -61,6 +65,22 @@ def show_diff(old: dict, new_id: int) -> None:
     st.dataframe(display_frame(shown, lang), hide_index=True, width="stretch")
     st.download_button(t("rel.download_diff", lang), csv_bytes(diff),
                        file_name=f"release-{int(old['release_id'])}-to-{new_id}.csv", mime="text/csv")
+
+
+def write(action: Callable[[duckdb.DuckDBPyConnection], T]) -> T | None:
+    """Run a release write (etl.releases) on a writable connection: its result, or None after showing why it was
+    refused (the role, or the release rules); the caches are cleared after a change."""
+    try:
+        with open_store(db_path(), read_only=False) as con:
+            result = action(con)
+    except ReleaseRefused as exc:
+        st.error(md_escape(exc.text(lang)))
+        return None
+    except AccessDenied as exc:
+        st.error(md_escape(exc))
+        return None
+    st.cache_data.clear()
+    return result
 
 
 if releases.empty:
@@ -125,17 +145,10 @@ if who.can("release"):
             decided_on = right.date_input(t("rel.form.decision_date", lang), value=date.today(), format="DD/MM/YYYY")
             errata = st.text_area(t("rel.form.errata", lang), max_chars=500)
             if st.form_submit_button(t("rel.form.submit", lang)):
-                try:
-                    with open_store(db_path(), read_only=False) as con:
-                        new_id = create_release(con, Scope(kind, key, int(year)), title=title, decision=decision,
-                                                release_date=released_on, decision_date=decided_on,
-                                                errata=errata or None, actor=who)
-                except ReleaseRefused as exc:
-                    st.error(md_escape(exc.text(lang)))
-                except AccessDenied as exc:
-                    st.error(md_escape(exc))
-                else:
-                    st.cache_data.clear()
+                new_id = write(lambda con: create_release(
+                    con, Scope(kind, key, int(year)), title=title, decision=decision, release_date=released_on,
+                    decision_date=decided_on, errata=errata or None, actor=who))
+                if new_id is not None:
                     st.success(t("rel.created", lang, id=new_id))
     in_force = releases[releases["status"] == "in_force"] if not releases.empty else releases
     with st.expander(t("rel.open", lang)):
@@ -148,13 +161,5 @@ if who.can("release"):
                                       format_func=lambda i: f"{int(i)} · {in_force.set_index('release_id').loc[i, 'title']}")
                 text = st.text_area(t("rel.open_errata", lang), max_chars=500)
                 if st.form_submit_button(t("rel.open_submit", lang)):
-                    try:
-                        with open_store(db_path(), read_only=False) as con:
-                            open_correction(con, int(target), text, who)
-                    except ReleaseRefused as exc:
-                        st.error(md_escape(exc.text(lang)))
-                    except AccessDenied as exc:
-                        st.error(md_escape(exc))
-                    else:
-                        st.cache_data.clear()
+                    if write(lambda con: open_correction(con, int(target), text, who)) is not None:
                         st.success(t("rel.opened", lang, id=int(target)))

@@ -10,7 +10,7 @@ from ui.geo import boundaries
 from ui.i18n import fmt_number, fmt_pct, t
 from ui.provenance import mark_sources, source_label
 from ui.tables import show_table
-from ui.state import filters, release_status, url_selectbox
+from ui.state import filters, release_status, survey_release_filter, url_selectbox
 from ui.store import fetch
 from ui.text import md_escape
 
@@ -27,6 +27,7 @@ left, right = st.columns(2)
 survey = url_selectbox(left, t("sat.survey", lang), surveys, lambda s: t(f"sat.survey.{s}", lang), "survey")
 years = sorted({int(y) for y in datasets.loc[datasets["survey"] == survey, "year"]}, reverse=True)
 year = int(url_selectbox(right, t("sat.year", lang), [str(y) for y in years], str, "sat_year"))
+survey_release_filter(survey, year, lang)      # in the sidebar: this survey's releases of this year
 table = fetch(sat.satisfaction_table, survey, year, level="province")
 mark_sources(set(table["source"]), lang)
 st.title(t("sat.title", lang, year=year, survey=t(f"sat.survey.{survey}", lang)))

@@ -5,16 +5,18 @@ from functools import partial
 
 from etl.db import open_store
 from metrics.briefing.build import FORMATS, MIME, briefing_filename, build_briefing
+from metrics.releases import release_view
 from ui.i18n import t
-from ui.store import db_path, db_wait
+from ui.store import db_path, db_wait, release_selection
 
 FORMAT_NAMES = {"pdf": "PDF", "docx": "Word (DOCX)", "md": "Markdown"}
 
 
 def _write(unit: str, year: int, fmt: str, lang: str, source: str | None, level: str, rules: str | None,
-           decision: dict | None) -> bytes:
-    """The document's bytes, on a short-lived read-only connection (runs in Streamlit's download thread)."""
-    with open_store(db_path(), read_only=True, wait_seconds=db_wait()) as con:
+           decision: dict | None, release: str) -> bytes:
+    """The document's bytes, on a short-lived read-only connection seeing the store as the page's `release` shows
+    it, so the document holds the page's figures and names their release (runs in Streamlit's download thread)."""
+    with open_store(db_path(), read_only=True, wait_seconds=db_wait()) as con, release_view(con, release):
         return build_briefing(con, unit, year, fmt, lang, rules, source, level=level, decision=decision)
 
 
@@ -28,7 +30,7 @@ def briefing_download(container, unit: str, year: int, lang: str, *, source: str
     left, right, _ = container.columns([1, 1, 2], vertical_alignment="bottom")
     fmt = left.selectbox(t("brief.format", lang), FORMATS, format_func=FORMAT_NAMES.get, key=f"{key}_format")
     right.download_button(t("brief.download", lang), data=partial(_write, unit, int(year), fmt, lang, source, level,
-                                                                 rules, decision),
+                                                                 rules, decision, release_selection()),
                           file_name=briefing_filename(unit, year, fmt, lang, level), mime=MIME[fmt],
                           on_click="ignore", help=t("brief.download_help", lang), key=f"{key}_button",
                           icon=":material/description:")

@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.format import number
 from ui.i18n import STRINGS, fmt_pct, t
 from ui.text import plotly_escape
 
@@ -538,8 +539,7 @@ def rank_interval_chart(table: pd.DataFrame, lang: str, coverage: float, draws: 
                                                      line=dict(color="white", width=1)),
         name=t("uncertainty.legend.official", lang), hovertext=hover,
         hovertemplate="%{y}<br>%{hovertext}<extra></extra>"))
-    heading(figure, title or t("uncertainty.chart", lang, coverage=pct, draws=f"{draws:,}".replace(
-        ",", "." if lang == "vi" else ",")))
+    heading(figure, title or t("uncertainty.chart", lang, coverage=pct, draws=number(draws, lang, 0, grouped=True)))
     n = int(high.max()) if len(data) else 1
     # The rank axis sits on top (a long chart is read from its top); the legend shares the title's line, at the
     # right, so that it never covers the axis' tick labels.

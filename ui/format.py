@@ -61,6 +61,16 @@ def integer(value, lang: str, grouped: bool = False) -> str:
     return number(value, lang, 0, grouped)
 
 
+def ordinal(rank: int, lang: str) -> str:
+    """A rank as a sentence needs it: '9' in Vietnamese (after 'hạng' or 'thứ'), '9th' in English (1st, 2nd, 3rd,
+    11th, 12th, 13th, 21st, 22nd, 63rd)."""
+    if lang == "vi":
+        return integer(rank, lang)
+    rank = int(rank)
+    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
+    return f"{rank}{suffix}"
+
+
 def percent(value, lang: str, digits: int = 1) -> str:
     """A value already in percent points: 81.4 -> '81,4 %' (vi) / '81.4 %' (en)."""
     text = number(value, lang, digits)

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from ui.format import is_missing
 from ui.i18n import t
 from ui.text import md_escape
 
@@ -16,6 +17,20 @@ def mark_sources(sources: set[str] | list[str], lang: str) -> None:
 
 def source_label(source: str, lang: str) -> str:
     return t(f"source.{source}", lang)
+
+
+def row_origins(frame, lang: str) -> list[str]:
+    """Where each row came from, in the reader's language: its own published reference, else its batch and
+    file (a frame with metrics.provenance.ORIGIN_COLUMNS: source_ref, batch_id, file_name)."""
+    def origin(ref, batch, file) -> str:
+        if not is_missing(ref) and str(ref).strip():
+            return str(ref)
+        if is_missing(batch):
+            return ""
+        if is_missing(file) or not str(file):
+            return t("content.origin_batch", lang, batch=int(batch))
+        return t("content.origin_batch_file", lang, batch=int(batch), file=file)
+    return [origin(*row) for row in zip(frame["source_ref"], frame["batch_id"], frame["file_name"])]
 
 
 def par_view_header(view, title_key: str, lang: str) -> None:

@@ -14,10 +14,11 @@ import streamlit as st
 
 from metrics.par_index import available_datasets
 from ui.i18n import DEFAULT_LANG, LANGUAGES, t
-from ui.store import fetch
+from ui.store import fetch, release_selection
 
 LEVELS = ("province", "ministry")
 SOURCES = ("auto", "upload", "published", "demo")
+SURVEY_PAGES = ("satisfaction",)   # pages of a survey's figures: their own survey and year choose the release
 
 
 @dataclass(frozen=True)
@@ -152,8 +153,10 @@ def current_lang() -> str:
     return st.session_state.get("lang") or DEFAULT_LANG
 
 
-def sidebar_filters(lang: str) -> Filters:
-    """Level, year and source; year and source options follow what the store holds for the level."""
+def sidebar_filters(lang: str, page: str = "") -> Filters:
+    """Level, year, source and release; year and source options follow what the store holds for the level. `page`
+    (the url path of the page shown) decides whose releases are offered: the PAR INDEX of the level and year, or,
+    on a survey page, that page's own survey and year (it draws the filter in the slot kept here)."""
     # A deep link to a unit (?unit=ministry-2021:BTP) implies its level when the link names none.
     unit_system = (st.query_params.get("unit") or "").split(":", 1)[0]
     implied = "ministry" if unit_system.startswith("ministry") else "province"
@@ -171,7 +174,13 @@ def sidebar_filters(lang: str) -> Filters:
     if wanted in SOURCES[1:] and wanted not in options:
         options.append(wanted)
     source = url_selectbox(st.sidebar, t("filter.source", lang), options, lambda v: t(f"source.{v}", lang), "source")
-    release = release_filter(lang, level, year)
+    st.session_state.pop("_release_slot", None)
+    if page in SURVEY_PAGES:
+        # The survey and its year are chosen on the page, after the sidebar: the page fills this slot then.
+        st.session_state["_release_slot"] = st.sidebar.container()
+        release = release_selection()
+    else:
+        release = release_filter(lang, "par", level, year, st.sidebar)
     return Filters(lang=lang, level=level, year=year, source=None if source == "auto" else source, release=release)
 
 
@@ -182,26 +191,34 @@ def _release_label(row, lang: str) -> str:
              status=status)
 
 
-def release_filter(lang: str, level: str, year: int | None) -> str:
-    """The release the pages show: the latest (default), the working data (draft), or one release of the chosen
-    year (PAR INDEX of the level, or a survey), kept in the URL as ?release=; then what the view shows for the
-    level and year. ui.store.fetch applies it to every figure."""
+def release_filter(lang: str, kind: str, key: str, year: int | None, container, status: bool = True) -> str:
+    """The release the pages show: the latest (default), the working data (draft), or one release of the scope
+    shown (`kind` par with the level as `key`, or survey with the survey), of `year`, kept in the URL as ?release=;
+    with `status`, then what the view shows for it. ui.store.fetch applies it to every figure. A release of another
+    scope (chosen on another page) is not offered here: the view goes back to the latest."""
     from metrics.releases import list_releases
 
     releases = fetch(list_releases)
     if releases.empty:
-        if year:
-            release_status("par", level, year, lang, st.sidebar)
+        if year and status:
+            release_status(kind, key, year, lang, container)
         return "latest"
-    mine = releases[(releases["year"] == year) & ((releases["scope"] == "survey") | (releases["scope_key"] == level))]
+    mine = releases[(releases["scope"] == kind) & (releases["scope_key"] == key) & (releases["year"] == year)]
     labels = {str(int(r["release_id"])): _release_label(r, lang) for _i, r in mine.iterrows()}
     options = ["latest", "draft"] + list(labels)
-    release = url_selectbox(st.sidebar, t("rel.filter", lang), options,
+    release = url_selectbox(container, t("rel.filter", lang), options,
                             lambda v: labels.get(v) or t(f"rel.option.{v}", lang), "release", default="latest",
-                            scope=f"{level}{year}")
-    if year:
-        release_status("par", level, year, lang, st.sidebar)
+                            scope=f"{key}{year}")
+    if year and status:
+        release_status(kind, key, year, lang, container)
     return release
+
+
+def survey_release_filter(survey: str, year: int, lang: str) -> str:
+    """A survey page's release filter, in the sidebar where the PAR pages have theirs: the releases of `survey` in
+    `year`. The page shows the status line itself."""
+    return release_filter(lang, "survey", survey, year, st.session_state.get("_release_slot") or st.sidebar,
+                          status=False)
 
 
 def release_status(kind: str, key: str, year: int, lang: str, container=None) -> None:
@@ -223,6 +240,23 @@ def release_status(kind: str, key: str, year: int, lang: str, container=None) ->
     elif info["status"] == "correcting":
         line += f" · :orange-badge[{t('rel.shown_correcting', lang)}]"
     container.caption(f":blue-badge[{scope}] {line}")
+
+
+def release_rules_status(level: str, year: int, rules_name: str, rules_title: str, lang: str) -> None:
+    """Under leader proposals shown from a release: they follow the current rule set, not one the release froze,
+    and whether it changed after the release was made (nothing is said for a draft)."""
+    from metrics.release_figures import release_rules
+    from ui.format import date as format_date
+    from ui.text import md_escape
+
+    rules = fetch(release_rules, level, int(year), rules_name)
+    if rules is None:
+        return
+    line = t("rel.rules_current", lang, rules=md_escape(rules_title), batch=rules["batch_id"],
+             date=format_date(rules["saved_at"], lang))
+    if rules["changed_since"]:
+        line += f" :orange-badge[{t('rel.rules_changed', lang, id=rules['release_id'])}]"
+    st.caption(line)
 
 
 def filters() -> Filters:

@@ -9,9 +9,10 @@ One idea per module:
 - charts: the two charts as ReportLab drawings (vector in the PDF, PNG in DOCX)
 - fonts: DejaVu Sans from data/fonts, embedded in every PDF
 - render_pdf, render_docx, render_md: one renderer per format
-- build: build_briefing(con, unit, year, fmt, lang, rules, source) -> bytes, briefing_filename(...)
+- build: build_briefing(con, unit, year, fmt, lang, rules, source) -> bytes, briefing_filename(...); a refusal is
+  a BriefingError with its message in both languages
 - cli: `python -m metrics brief`
 """
-from metrics.briefing.build import FORMATS, MIME, NoBriefing, briefing_filename, build_briefing
+from metrics.briefing.build import FORMATS, MIME, BriefingError, NoBriefing, briefing_filename, build_briefing
 
-__all__ = ["FORMATS", "MIME", "NoBriefing", "briefing_filename", "build_briefing"]
+__all__ = ["FORMATS", "MIME", "BriefingError", "NoBriefing", "briefing_filename", "build_briefing"]

@@ -17,9 +17,9 @@ import duckdb
 import pandas as pd
 
 from metrics.compliance import PERIODS, compliance
+from metrics.decision import national_average
 from metrics.overview import Overview, build_overview
-from metrics.par_index import (available_datasets, field_size, framework_for, published_average, system_for_year,
-                               unit_results)
+from metrics.par_index import available_datasets, field_size, framework_for, system_for_year, unit_results
 from metrics.projects import project_status
 from metrics.ranking import field_indices, regional_averages
 from metrics.rounding import difference, exact_mean
@@ -62,26 +62,21 @@ class NationalFacts:
 
 
 def average_of(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> dict | None:
-    """The national average of a year from `source`: the mean of every unit when the dataset covers the whole
-    field ('computed'); for the published source, else the average the release states ('published')."""
-    results = unit_results(con, level, year, source) if _has_dataset(con, level, year, source) else pd.DataFrame()
-    total = int(results["units_total"].iloc[0]) if len(results) else field_size(con, level, year)
-    valued = results["index"].dropna() if len(results) else pd.Series(dtype="float64")
-    if total and len(valued) >= total:
-        return {"year": year, "average": exact_mean(valued), "basis": "computed", "source": source,
-                "ref": None, "units": len(valued), "units_total": total,
-                "batches": sorted(int(b) for b in results["batch_id"].dropna().unique())}
-    if source == "published":
-        stated = published_average(con, level, year)
-        if stated is not None:
-            return {"year": year, "average": float(stated["value"]), "basis": "published", "source": "published",
-                    "ref": stated["source_ref"], "units": total, "units_total": total, "batches": []}
-    return None
-
-
-def _has_dataset(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> bool:
-    datasets = available_datasets(con, level)
-    return bool(((datasets["year"] == year) & (datasets["source"] == source)).any())
+    """The national average of a year from `source` by the profile's own rule (metrics.decision.national_average:
+    the mean of every unit when the dataset covers the whole field, 'computed'; for the published source, else
+    the average the release states, 'published'), with what it covers: the units averaged and their batches, or
+    the release's reference. None when `source` gives no national average that year."""
+    stated = national_average(con, level, year, source)
+    if stated["average"] is None:
+        return None
+    if stated["basis"] == "published":
+        total = field_size(con, level, year)
+        return {"year": year, "average": stated["average"], "basis": "published", "source": stated["source"],
+                "ref": stated.get("source_ref"), "units": total, "units_total": total, "batches": []}
+    results = unit_results(con, level, year, source)
+    return {"year": year, "average": stated["average"], "basis": "computed", "source": stated["source"], "ref": None,
+            "units": int(results["index"].notna().sum()), "units_total": int(results["units_total"].iloc[0]),
+            "batches": sorted(int(b) for b in results["batch_id"].dropna().unique())}
 
 
 def national_history(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,

@@ -1,20 +1,65 @@
-"""The briefing as Markdown: the same sentences, the charts' figures as tables. Text from data (names, sources,
-labels) is escaped (ui.text.md_escape) so nothing in it becomes a link, an image or markup; our own templates
-and numbers are written as they are."""
+"""The briefing as Markdown: the same sentences, the charts' figures as tables.
+
+Text from data (names, sources, notes, labels) must show as written and never become markup, yet stay readable
+in the .md file itself: a web address standing alone becomes an autolink (<https://…>, which shows exactly its
+address), other data with a character Markdown could read (emphasis, links, images, HTML, entities, tables,
+a list or heading at the start of a line) goes into an inline code span, fenced by more backticks than it holds;
+plain names are written as they are. Our own templates and numbers are written as they are.
+"""
 from __future__ import annotations
 
-from metrics.briefing.model import BarChart, Document, HistoryChart, Rich, render_text
+import re
+
+from metrics.briefing.model import BarChart, Document, HistoryChart, Rich, printable
 from ui import format as fmt
 from ui.i18n import t
-from ui.text import md_escape
+
+# A web address between spaces (or the ends): an autolink holds no space, '<', '>', '|', backtick or control.
+_URL = re.compile(r"(?<!\S)(https?://[^\s<>|`\x00-\x1f\x7f]+)(?!\S)")
+# What can start inline markup anywhere in a line (CommonMark: escapes, code, emphasis, links and images, HTML and
+# autolinks ('<' before a letter, '/', '!' or '?'), entities ('&' before a letter, digit or '#'); GitHub: table
+# cells, strikethrough, math, bare web and e-mail addresses). '< 90 %', '&', '>', '#', '!' alone start nothing;
+# a final '<' or '&' could join the text after it.
+_INLINE = re.compile(r"[\\`*_\[\]|~$@]|<[A-Za-z/!?]|&[#A-Za-z0-9]|[<&]$|://|www\.", re.IGNORECASE)
+# What starts a block at the beginning of a line: heading, quote, list, thematic break, indented code
+_LINE_START = re.compile(r"^(\s|[-+=>#*]|\d+[.)])")
+_LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
+
+
+def code_span(text: str, in_table: bool = False) -> str:
+    """`text` as an inline code span, shown exactly: fenced by one backtick more than its longest run of them,
+    padded with a space where it starts or ends with a backtick or a space (CommonMark strips one from each side);
+    in a table a '|' is written '\\|' (GitHub's tables split cells before reading code spans)."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    pad = " " if text[:1] in ("`", " ") or text[-1:] in ("`", " ") else ""
+    body = text.replace("|", "\\|") if in_table else text
+    return f"{fence}{pad}{body}{pad}{fence}"
+
+
+def md_data(text: str, in_table: bool = False, line_start: bool = False) -> str:
+    """Data as Markdown that shows its characters and makes no markup (see the module docstring); `line_start`
+    when it may open a line (a paragraph, a list item), where '#', '-', '1.' and the like start a block."""
+    text = _LINE_BREAKS.sub(" ", printable(str(text)))         # a line break would end a paragraph or table row
+    pieces = _URL.split(text)                 # text, address, text, address, ..., text
+    out = []
+    for i, piece in enumerate(pieces):
+        if i % 2:
+            out.append(f"<{piece}>")
+        elif _INLINE.search(piece) or (i == 0 and line_start and not in_table and _LINE_START.match(piece)):
+            out.append(code_span(piece, in_table))
+        else:
+            out.append(piece)
+    return "".join(out)
 
 
 def _ours(text: str) -> str:
     return text.replace("|", "\\|")
 
 
-def _md(text: Rich) -> str:
-    return render_text(text, md_escape, _ours)
+def _md(text: Rich, in_table: bool = False) -> str:
+    return "".join(md_data(part, in_table, line_start=i == 0) if is_data else _ours(part)
+                   for i, (part, is_data) in enumerate(text))
 
 
 def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> list[str]:
@@ -27,7 +72,7 @@ def _table(header: list[str], rows: list[list[str]], numeric: list[bool]) -> lis
 def _history(chart: HistoryChart) -> list[str]:
     if not chart.series or not chart.years:
         return [chart.empty_text]
-    header = [t("brief.col.year", chart.lang)] + [md_escape(s.name) for s in chart.series]
+    header = [t("brief.col.year", chart.lang)] + [md_data(s.name, in_table=True) for s in chart.series]
     rows = []
     for i, year in enumerate(chart.years):
         cells = [str(year)]
@@ -42,8 +87,8 @@ def _history(chart: HistoryChart) -> list[str]:
 def _bars(chart: BarChart) -> list[str]:
     if not chart.series or not chart.labels:
         return [chart.empty_text]
-    header = [""] + [md_escape(name) for name, _, _ in chart.series]
-    rows = [[md_escape(label)] + [fmt.number(values[i], chart.lang) for _, values, _ in chart.series]
+    header = [""] + [md_data(name, in_table=True) for name, _, _ in chart.series]
+    rows = [[md_data(label, in_table=True)] + [fmt.number(values[i], chart.lang) for _, values, _ in chart.series]
             for i, label in enumerate(chart.labels)]
     return _table(header, rows, [False] + [True] * len(chart.series))
 
@@ -64,7 +109,8 @@ def render_md(document: Document) -> str:
     if document.table is not None:
         spec = document.table
         lines += [f"### {spec.title}", ""]
-        lines += _table([_ours(h) for h in spec.header], [[_md(c) for c in row] for row in spec.rows], spec.numeric)
+        cells = [[_md(cell, in_table=True) for cell in row] for row in spec.rows]
+        lines += _table([_ours(h) for h in spec.header], cells, spec.numeric)
         if spec.note:
             lines += ["", f"_{_md(spec.note)}_"]
         lines.append("")

@@ -55,14 +55,6 @@ def source_name(source: str | None, lang: str) -> str:
     return t(f"source.{source}", lang) if source else t("brief.meta.none", lang)
 
 
-def ordinal(rank: int, lang: str) -> str:
-    """A rank as the sentence needs it: '9' in Vietnamese (after 'thứ'), '9th' in English."""
-    if lang == "vi":
-        return size(rank, lang)
-    suffix = "th" if 10 <= rank % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(rank % 10, "th")
-    return f"{rank}{suffix}"
-
-
 def change_clause(delta: float | None, prev_year: int, prev_value: str, lang: str) -> Rich:
     """', tăng 0,12 điểm so với năm 2024 (88,39 %)' or nothing when there is no change to state."""
     if delta is None:

@@ -8,9 +8,9 @@ import pandas as pd
 
 from metrics.briefing.model import BarChart, Data, Document, HistoryChart, Rich, Section, Series, Table, join, rich
 from metrics.briefing.text_common import (HISTORY_COLOURS, NATIONAL_COLOUR, UNIT_COLOUR, change_clause, day,
-                                          delta_words, num, ordinal, pct, people, provenance_line, rank_words, say,
+                                          delta_words, num, pct, people, provenance_line, rank_words, say,
                                           sentences, size, source_name, template)
-from ui.format import code_label, is_missing, localise_numbers, signed
+from ui.format import code_label, is_missing, localise_numbers, ordinal, signed
 from ui.i18n import STRINGS, t
 
 LOST_ROWS = 8          # rows of the lost-points table (the rest summed in its note)
@@ -157,8 +157,9 @@ def lost_section(d: dict, lang: str) -> Section:
                      max=num(r["max_points"], lang)) for _, r in top.iterrows()]
         parts.append(say("brief.u.lost", lang, total=num(lost["lost"].sum(), lang),
                          max=num(lost["max_points"].sum(), lang), items=join(items)))
-        if (lost["kind"] == "field").all():
-            parts.append(say("brief.u.lost_fields", lang))
+        kind = lost_kind(lost)
+        if kind != "criterion":          # say what the points are counted from when criteria are not known
+            parts.append(say(f"brief.u.lost_basis.{kind}", lang))
     tasks = d["tasks"]
     if len(tasks):
         items = [say("brief.u.task_item", lang, task=Data(str(r["task"])), deadline=day(r["deadline"], lang),
@@ -209,7 +210,9 @@ def leader_section(d: dict, lang: str) -> Section:
     code = leader.get("level")
     level = (leader.get(f"level_{lang}") or (t(f"level_rating.{code}", lang) if code else t("level_rating.none", lang)))
     reasons = [_outcome(r, lang) for r in leader.get(f"reasons_{lang}", [])]
-    parts = [say("brief.u.leader", lang, rules=Data(str(leader["rule_set"])), level=Data(level),
+    # The rule set by its title in the store (build.with_rule_titles), its internal name only when it has none.
+    rules = leader.get(f"title_{lang}") or leader["rule_set"]
+    parts = [say("brief.u.leader", lang, rules=Data(str(rules)), level=Data(level),
                  provisional=say("brief.u.provisional", lang) if leader.get("provisional") else [],
                  reasons=join(reasons) or "—")]
     missing = [_outcome(m, lang) for m in leader.get(f"missing_{lang}", [])]
@@ -273,29 +276,48 @@ def fields_chart(d: dict, lang: str) -> BarChart:
                     lang)
 
 
+# Per kind of lost-points row (metrics.decision._lost gives one kind): the table's title, its first column, the
+# note on the rows not shown and the note on illustrative maxima.
+LOST_KEYS = {
+    "criterion": ("brief.table.lost_criteria", "brief.col.criterion", "brief.table.more",
+                  "brief.u.lost_illustrative"),
+    "field": ("brief.table.lost_fields", "brief.col.field", "brief.table.more.field",
+              "brief.u.lost_illustrative.field"),
+    "component": ("brief.table.lost_parts", "brief.col.part", "brief.table.more.component",
+                  "brief.u.lost_illustrative.component"),
+}
+
+
+def lost_kind(lost: pd.DataFrame) -> str:
+    """What the lost-points rows count: 'criterion', 'field' or 'component' (the four published parts)."""
+    kinds = set(lost["kind"])
+    return kinds.pop() if len(kinds) == 1 and kinds <= set(LOST_KEYS) else "field"
+
+
 def lost_table(d: dict, lang: str) -> Table | None:
     lost = d["lost"]
     if lost.empty:
         return None
-    criteria = (lost["kind"] == "criterion").all()
+    kind = lost_kind(lost)
+    title, first, more, illustrative = LOST_KEYS[kind]
+    criteria = kind == "criterion"          # a criterion row also names its field
     shown = lost.head(LOST_ROWS)
     rows = []
     for _, r in shown.iterrows():
         cells = [rich(_label(r, lang))] + ([rich(Data(str(r["field_code"])))] if criteria else [])
         cells += [rich(num(r["max_points"], lang)), rich(num(r["points"], lang)), rich(num(r["lost"], lang))]
         rows.append(cells)
-    header = [t("brief.col.criterion" if criteria else "brief.col.field", lang)]
-    header += [t("brief.col.field", lang)] if criteria else []
+    header = [t(first, lang)] + ([t("brief.col.field", lang)] if criteria else [])
     header += [t("brief.col.max", lang), t("brief.col.points", lang), t("brief.col.lost", lang)]
     rest = lost.iloc[LOST_ROWS:]
     notes = []
     if len(rest):
-        notes.append(say("brief.table.more", lang, n=size(len(rest), lang), lost=num(rest["lost"].sum(), lang)))
+        notes.append(say(more, lang, n=size(len(rest), lang), lost=num(rest["lost"].sum(), lang)))
     if not lost["max_official"].astype(bool).all():
-        notes.append(say("brief.u.lost_illustrative", lang))
+        notes.append(say(illustrative, lang))
     widths = [0.52, 0.12, 0.12, 0.12, 0.12] if criteria else [0.64, 0.12, 0.12, 0.12]
-    return Table(t("brief.table.lost_criteria" if criteria else "brief.table.lost_fields", lang), header, rows,
-                 [False] + ([False] if criteria else []) + [True, True, True], widths, sentences(*notes))
+    return Table(t(title, lang), header, rows, [False] + ([False] if criteria else []) + [True, True, True], widths,
+                 sentences(*notes))
 
 
 def detail_text(detail, lang: str) -> Rich | None:

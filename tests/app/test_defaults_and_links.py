@@ -4,14 +4,11 @@ from __future__ import annotations
 import duckdb
 import pytest
 import streamlit as st
-from streamlit.testing.v1 import AppTest
 
 from metrics.par_index import unit_results
 from metrics.trend import trend
-from tests.conftest import PROJECT
+from tests.app.conftest import app
 from ui.state import language_from_param
-
-APP = str(PROJECT / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -21,18 +18,6 @@ def fresh_caches(monkeypatch):
     monkeypatch.delenv("PAR_ALLOW_ANONYMOUS", raising=False)
     yield
     st.cache_data.clear()
-
-
-def app(db, monkeypatch, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("PAR_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=60)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 @pytest.mark.parametrize("value, code", [("en", "en"), ("EN", "en"), ("en-US", "en"), ("English", "en"),

@@ -1,14 +1,10 @@
 """The releases page, the release filter and the draft marker under AppTest, on one release history per module."""
-from pathlib import Path
-
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import PROJECT
+from tests.app.conftest import app
 from tests.etl.release_history import ERRATA, build_history
-
-APP = str(PROJECT / "app.py")
 
 
 @pytest.fixture(autouse=True)
@@ -23,18 +19,6 @@ def fresh_caches(monkeypatch):
 @pytest.fixture(scope="module")
 def history(plain_db_master, tmp_path_factory):
     return build_history(plain_db_master, tmp_path_factory.mktemp("release-pages"))
-
-
-def app(db: Path, monkeypatch, page: str | None = None, **params) -> AppTest:
-    monkeypatch.setenv("PAR_DB", str(db))
-    at = AppTest.from_file(APP, default_timeout=30)
-    for key, value in params.items():
-        at.query_params[key] = value
-    at.run()
-    if page:
-        at.switch_page(page).run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def captions(at: AppTest) -> str:
@@ -93,3 +77,39 @@ def test_the_audit_log_names_releases_and_supersessions(history, monkeypatch):
     at = app(history.db, monkeypatch, "pages/audit_page.py")
     shown = "\n".join(str(v) for frame in at.dataframe for v in frame.value.astype(str).to_numpy().ravel())
     assert "Công bố số liệu" in shown and "Thay thế bản công bố" in shown and "Mở đính chính" in shown
+
+
+@pytest.fixture(scope="module")
+def survey_release(demo_db_master, tmp_path_factory):
+    """A demo store with one survey release (education 2023) and none of the PAR INDEX: (path, release id)."""
+    import shutil
+
+    from etl.db import open_store
+    from etl.releases import Scope, create_release
+
+    db = tmp_path_factory.mktemp("survey-release") / "par.duckdb"
+    shutil.copy(demo_db_master, db)
+    with open_store(db, read_only=False) as con:
+        return db, create_release(con, Scope("survey", "education", 2023), title="Giáo dục 2023",
+                                  decision="6/QĐ-BGDĐT")
+
+
+def release_picker(at: AppTest):
+    return next(s for s in at.sidebar.selectbox if s.label == "Bản công bố")
+
+
+def test_the_release_filter_offers_the_releases_of_the_page_shown(survey_release, monkeypatch):
+    db, release_id = survey_release
+    at = app(db, monkeypatch, "pages/satisfaction_page.py", survey="education", sat_year="2023")
+    picker = release_picker(at)
+    assert picker.options[2:] == [f"Số {release_id} · Hài lòng về giáo dục 2023 · 6/QĐ-BGDĐT"]
+    sidebar = "\n".join(c.value for c in at.sidebar.caption)
+    assert "Chỉ số CCHC" not in sidebar          # no PAR INDEX status on a survey's page
+    picker.set_value(str(release_id)).run()
+    assert not at.exception and release_picker(at).value == str(release_id)
+    assert f"Bản công bố số {release_id}: Giáo dục 2023" in captions(at)
+    next(s for s in at.sidebar.selectbox if s.label == "Năm").set_value(2023)    # the survey release's year
+    at.switch_page("pages/rankings_page.py").run()
+    picker = release_picker(at)
+    assert len(picker.options) == 2 and picker.value == "latest"     # a survey release is no PAR INDEX choice
+    assert "Chỉ số CCHC cấp tỉnh 2023: dữ liệu làm việc" in "\n".join(c.value for c in at.sidebar.caption)

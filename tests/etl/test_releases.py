@@ -289,3 +289,116 @@ def test_store_state_readers_see_the_store_as_it_is():
 
     assert reads_store_state(batches) and reads_store_state(audit_log) and reads_store_state(list_releases)
     assert not reads_store_state(ranking_table) and not reads_store_state(release_diff)
+
+
+def audit_details(db: Path, action: str) -> list[str]:
+    with open_for_reading(db) as con:
+        return [r[0] for r in con.execute("SELECT detail FROM audit WHERE action = ? ORDER BY audit_id",
+                                          [action]).fetchall()]
+
+
+def test_a_rebuild_refuses_a_store_holding_releases_unless_forced(history, before, capsys):
+    fingerprint = table_fingerprint(before)
+    assert etl_main(["build", "--no-demo", "--db", str(before)]) == 1
+    refusal = capsys.readouterr().err
+    assert f"Không tạo lại {before}" in refusal
+    assert f"{history.first} (Chỉ số CCHC cấp bộ 2023, 1/QĐ-BNV: Kết quả" in refusal
+    assert "--force" in refusal and "--db TỆP_MỚI" in refusal
+    assert table_fingerprint(before) == fingerprint
+    assert etl_main(["build", "--no-demo", "--db", str(before), "--lang", "en"]) == 1
+    assert "Refused to rebuild" in capsys.readouterr().err
+    assert etl_main(["build", "--no-demo", "--db", str(before), "--force"]) == 0
+    with open_for_reading(before) as con:
+        assert list_releases(con).empty
+    [dropped] = audit_details(before, "releases_dropped")
+    assert dropped.startswith("build with --force dropped 1 release(s)") and "1/QĐ-BNV" in dropped
+
+
+def test_a_restore_refuses_a_backup_lacking_the_releases_of_the_store_it_replaces(history, before, plain_db_master,
+                                                                                  tmp_path, monkeypatch, capsys):
+    from etl.backup import backup
+    from etl.release_guard import RestoreGuard
+
+    plain = tmp_path / "plain.duckdb"
+    shutil.copy(plain_db_master, plain)
+    older = backup(plain, tmp_path / "older")             # taken before any release
+    newer = backup(before, tmp_path / "newer")            # holds release A
+    target = tmp_path / "restored.duckdb"
+    monkeypatch.setenv("PAR_DB", str(before))             # the live store the restored file would replace
+    assert etl_main(["restore", str(older), "--db", str(target)]) == 1
+    refusal = capsys.readouterr().err
+    assert f"bản sao thiếu 1 bản công bố mà {before} đang có: {history.first} (Chỉ số CCHC cấp bộ 2023" in refusal
+    assert "--force" in refusal and not target.exists()
+    guard = RestoreGuard(before)
+    guard(newer)                                          # a backup holding release A passes, dropping nothing
+    assert guard.dropped.releases == [] and not target.exists()
+    monkeypatch.setenv("PAR_DB", str(plain))                # --replacing names the store, whatever PAR_DB says
+    assert etl_main(["restore", str(older), "--db", str(target), "--replacing", str(before), "--force"]) == 0
+    [dropped] = audit_details(target, "releases_dropped")
+    assert dropped.startswith(f"restore from {older} with --force dropped 1 release(s): {history.first} ")
+
+
+def test_a_briefing_shows_and_names_the_release_it_is_asked_for(history, monkeypatch, capsys):
+    from metrics.briefing.build import build_briefing
+    from ui.briefing import _write
+
+    def brief(selection, lang="vi") -> str:
+        with open_for_reading(history.db) as con, release_view(con, selection):
+            return build_briefing(con, "ministry-2021:BTP", 2023, "md", lang).decode("utf-8")
+
+    old, latest, draft = brief(history.first), brief("latest"), brief("draft", "en")
+    assert "89,95" in old and f"Bản công bố số {history.first}: Kết quả Chỉ số CCHC 2023 của các bộ" in old
+    assert f"đã được thay thế bởi bản số {history.second}" in old
+    assert "88,95" in latest and f"Bản công bố số {history.second}:" in latest
+    assert "Draft, not released" in draft and "Release no." not in draft
+    # The page's download writes on the store as the page's release filter shows it.
+    monkeypatch.setenv("PAR_DB", str(history.db))
+    page = _write("national", 2023, "md", "vi", None, "ministry", None, None, str(history.first)).decode("utf-8")
+    assert f"Bản công bố số {history.first}:" in page
+    # `metrics brief` takes the shared --release, says which release on stderr, and refuses one of another scope.
+    args = ["brief", "--unit", "national", "--level", "ministry", "--year", "2023", "--format", "md", "--out", "-",
+            "--db", str(history.db)]
+    assert metrics_main(args + ["--release", str(history.first)]) == 0
+    out = capsys.readouterr()
+    assert f"Bản công bố số {history.first}:" in out.out and f"release {history.first}" in out.err
+    assert metrics_main(args[:6] + ["2024"] + args[7:] + ["--release", str(history.first)]) == 2
+    assert "does not fit" in capsys.readouterr().err
+
+
+def test_the_package_readme_shows_the_analysts_words_as_typed(history, tmp_path):
+    from markdown_it import MarkdownIt
+
+    from etl.export_release import _write_texts
+    from metrics.releases import release_info
+
+    with open_for_reading(history.db) as con:
+        info = dict(release_info(con, history.first))
+    info.update(title="# Tiêu đề [bấm](http://x.example) ![ảnh](http://x.example/a.png)",
+                decision="1/QĐ-BNV <script>alert(1)</script> *nhấn*", errata="`mã` [liên kết](http://x.example)")
+    _write_texts(tmp_path, info, [])
+    for name in ("README.md", "LICENCE.md"):
+        html = MarkdownIt("commonmark").render((tmp_path / name).read_text("utf-8"))
+        assert "<a " not in html and "<img" not in html and "<script" not in html and "<em>" not in html, name
+    readme = MarkdownIt("commonmark").render((tmp_path / "README.md").read_text("utf-8"))
+    assert readme.count("<h1>") == 2 and "# Tiêu đề [bấm](http://x.example)" in readme   # shown as typed
+    assert "`mã` [liên kết](http://x.example)" in readme and "<code>mã</code>" not in readme
+
+
+def test_leader_proposals_from_a_release_say_their_rules_are_the_current_ones(history, before, capsys):
+    from etl.rules import save_rule_set
+    from metrics.leaders import rule_sets
+    from metrics.release_figures import release_rules
+
+    args = ["leaders", "--level", "ministry", "--year", "2023", "--rules", "default", "--format", "csv"]
+    assert metrics_main(args + ["--db", str(before)]) == 0
+    note = capsys.readouterr().err
+    assert "follow the current rule set 'default'" in note and "changed after" not in note
+    with open_store(before, read_only=False) as con:
+        saved = save_rule_set(con, rule_sets(con).set_index("name").loc["default", "yaml"], file_name="default.yaml")
+        with release_view(con, "latest"):
+            rules = release_rules(con, "ministry", 2023, "default")
+        with release_view(con, "draft"):
+            assert release_rules(con, "ministry", 2023, "default") is None      # a draft: nothing to say
+    assert rules == {**rules, "release_id": history.first, "batch_id": saved, "changed_since": True}
+    assert metrics_main(args + ["--db", str(before)]) == 0
+    assert f"this rule set changed after release {history.first} was made" in capsys.readouterr().err

@@ -29,6 +29,7 @@ def test_a_province_year_answers_the_four_questions_with_the_pages_numbers(demo)
     assert d["national"] == {"average": exact_mean(results["index"]), "basis": "computed", "source": "demo"}
     fields = d["fields"]
     assert len(fields) == 8 and fields["field_rank"].notna().all() and fields["change"].notna().all()
+    assert fields["max_official"].any() and not fields["max_official"].all()   # some printed maxima, 2024
     assert (fields["best"] >= fields["index"]).all()
     lost = d["lost"]
     assert lost["lost"].is_monotonic_decreasing and (lost["kind"] == "criterion").all()
@@ -70,9 +71,18 @@ def test_partial_published_year_uses_the_releases_own_statements(demo):
     assert [p["source"] for p in d["provenance"][:2]] == ["published", "published"]   # index, national average
 
 
+@pytest.mark.parametrize("requested", ["published", None])
+def test_no_demo_figure_sits_beside_real_results(demo, requested):
+    d = unit_decision(demo, "vn63", "01", 2024, requested)       # Hà Nội: published, demo data also loaded
+    assert d["source"] == "published" and not d["demo"]
+    assert set(d["history"]["source"]) == {"published"}
+    assert set(d["satisfaction"]["source"]) <= {"published", "upload"} and set(d["tasks"]["source"]) <= {"upload"}
+
+
 def test_a_requested_source_is_never_swapped(demo):
     d = unit_decision(demo, "vn63", "22", 2024, "published")    # not in the partial 2024 table
     assert d["source"] is None and d["index"] is None and d["leader"] is None
+    assert not d["demo"] and set(d["history"]["source"]) <= {"published", "upload"}
 
 
 def test_a_ministry_from_its_published_table(demo):

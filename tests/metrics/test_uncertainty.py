@@ -1,4 +1,5 @@
-"""Rank uncertainty and sensitivity (metrics.uncertainty): known answers on small inputs, then the demo database."""
+"""Rank uncertainty and sensitivity (metrics.uncertainty): known answers on small inputs, then the demo database;
+the survey sampling error moves a province's SIPAS points only."""
 from __future__ import annotations
 
 import csv
@@ -12,7 +13,9 @@ import pandas as pd
 import pytest
 
 from metrics import uncertainty as unc
+from etl.load import load_file
 from tests.conftest import PROJECT
+from ui.format import ordinal
 from ui.i18n import t
 
 QUIET = {"weight_range": 0.0, "alt_probability": 0.0}      # only the survey sampling error acts
@@ -39,7 +42,7 @@ def test_geometric_aggregation_reorders_an_unbalanced_unit_by_hand():
     # A scores 100 % and 50 % on two equal pillars, B 75 % and 75 %, C 60 % and 60 %: the official sum ties A and
     # B at 75 (both rank 1, C 3); the geometric mean gives A sqrt(0.5) = 70.71 < 75, so B 1, A 2, C 3.
     scores = np.array([[1.0, 0.5], [0.75, 0.75], [0.6, 0.6]])
-    pillars = unc.Pillars(appraisal=scores * 10, survey=np.zeros((3, 2)), survey_max=np.zeros(2),
+    pillars = unc.Pillars(fixed=scores * 10, sampled=np.zeros((3, 2)), sampled_max=np.zeros(2),
                           weights=np.array([10.0, 10.0]), rse=np.full(3, np.nan), nominal=np.array([1, 1, 3]))
     always_geometric, _, shift = unc.simulate(pillars, unc.Settings(draws=200, weight_range=0.0, alt_probability=1.0))
     assert always_geometric[["rank_low", "rank_median", "rank_high"]].to_numpy().tolist() == [[2, 2, 2], [1, 1, 1],
@@ -57,15 +60,21 @@ def test_geometric_aggregation_reorders_an_unbalanced_unit_by_hand():
                                                               "aggregation": False}
 
 
-def test_survey_points_move_with_the_relative_error_and_stay_within_their_maximum():
-    pillars = unc.Pillars(appraisal=np.array([[6.0], [6.0]]), survey=np.array([[3.5], [2.0]]),
-                          survey_max=np.array([4.0]), weights=np.array([10.0]), rse=np.array([0.10, np.nan]),
-                          nominal=np.array([1, 2]))
-    inputs = {"sampling": np.array([[2.0, 5.0], [-1.0, 5.0]]), "weights": np.full((2, 1), 0.5),
+def test_only_sampled_points_move_with_the_relative_error_and_stay_within_their_maximum():
+    # One pillar of 10: 4 appraisal + 2 leaders' survey points are fixed, the SIPAS points (at most 4) sampled.
+    pillars = unc.Pillars(fixed=np.array([[6.0], [6.0], [9.0]]), sampled=np.array([[3.5], [2.0], [0.0]]),
+                          sampled_max=np.array([4.0]), weights=np.array([10.0]), rse=np.array([0.10, np.nan, 0.5]),
+                          nominal=np.array([1, 2, 3]))
+    inputs = {"sampling": np.array([[2.0, 5.0, 3.0], [-1.0, 5.0, -3.0]]), "weights": np.full((2, 1), 0.5),
               "aggregation": np.ones(2)}
     index = unc.simulated_index(pillars, inputs, unc.Settings(weight_range=0.25))
-    # 3.5 x 1.2 = 4.2 is capped at the survey maximum 4; 3.5 x 0.9 = 3.15; the unit without an error never moves.
-    np.testing.assert_allclose(index, [[100.0, 80.0], [91.5, 80.0]])
+    # 3.5 x 1.2 = 4.2 is capped at the maximum 4; 3.5 x 0.9 = 3.15; the unit without an error never moves, nor
+    # the one whose large error has no sampled points to act on (its 9 fixed points stay 9).
+    np.testing.assert_allclose(index, [[100.0, 80.0, 90.0], [91.5, 80.0, 90.0]])
+    assert unc.active_sources(pillars, unc.Settings())["sampling"]
+    still = unc.Pillars(pillars.fixed, pillars.sampled, pillars.sampled_max, pillars.weights,
+                        np.array([np.nan, np.nan, 0.5]), pillars.nominal)
+    assert not unc.active_sources(still, unc.Settings())["sampling"]
 
 
 def test_draws_without_perturbation_give_the_official_ranks(con):
@@ -84,7 +93,7 @@ def test_demo_provinces_intervals_contain_the_median_and_are_reproducible(con, p
     assert table["rank"].tolist() == sorted(table["rank"].tolist())
     assert ((table["rank_low"] <= table["rank_median"]) & (table["rank_median"] <= table["rank_high"])).all()
     assert table["rank_low"].min() >= 1 and table["rank_high"].max() <= 63
-    assert widths(table).max() > 0, "a third of the points are sampled: some ranks must move"
+    assert widths(table).max() > 0, "the SIPAS tenth of the points is sampled: some ranks must move"
     again = unc.analyse(con, "province", 2024, "demo")
     pd.testing.assert_frame_equal(again.table, table)
     pd.testing.assert_frame_equal(again.shares, provinces.shares)
@@ -103,6 +112,90 @@ def test_intervals_widen_when_weights_vary_more(con):
         return result.shares.set_index("source").loc["weights", "first_order"]
 
     assert weights_share(wide) > weights_share(narrow)
+
+
+_POINTS_SQL = """
+SELECT s.unit_code AS code, sum(s.points) FILTER (WHERE c.survey_kind = 'sipas') AS sipas, sum(s.points) AS total
+FROM par_score s JOIN batch b USING (batch_id) JOIN framework_criterion c USING (framework_id, criterion_code)
+WHERE b.status = 'current' AND b.source = 'demo' AND s.level = 'province' AND s.year = 2024 AND s.stage = 'appraised'
+GROUP BY 1 ORDER BY 1
+"""
+
+
+def test_only_the_sipas_criteria_of_a_province_are_sampled(con, provinces):
+    # The 2024 set marks 8.3 and 8.4 (field 8, 10 points) SIPAS; the other 22 survey points are the survey of
+    # leaders and managers, whose respondents are not SIPAS's: they stay fixed with the appraisal points.
+    data = unc.load_dataset(con, "province", 2024, "demo")
+    part = data.part
+    assert (part.kind, part.items, part.max_points, part.survey_max) == ("sipas", ("8.3", "8.4"), 10, 32)
+    points = con.execute(_POINTS_SQL).df()
+    assert data.results["code"].tolist() == points["code"].tolist()
+    sampled = data.pillars.sampled
+    assert (sampled[:, :7] == 0).all() and data.pillars.sampled_max.tolist() == [0] * 7 + [10]
+    np.testing.assert_allclose(sampled[:, 7], points["sipas"])
+    np.testing.assert_allclose((data.pillars.fixed + sampled).sum(axis=1), points["total"])
+    rows = provinces.table.set_index("code").loc[points["code"]]
+    np.testing.assert_allclose(rows["sampling_points"], points["sipas"])
+    assert (rows["sampling_points"] < 10).all() and (rows["sampling_points"] > 5).all()
+    assert "sampled points: SIPAS only, criteria 8.3, 8.4 (10 of the 32 survey points)" in unc.summary_lines(
+        provinces)[2]
+
+
+FOUR_PART_HEADER = {"code": "Mã", "appraisal": "Appraisal score (61.5)",
+                    "leaders_survey": "Survey of leaders and managers (22)", "sipas": "SIPAS (10)",
+                    "socioeconomic": "Socio-economic impact (6.5)", "total": "Total"}
+
+
+def _upload_results(path, codes: list[str]) -> pd.DataFrame:
+    """A complete 2023 table in the four published parts and a 2022 table of appraisal and survey totals, every
+    province of vn63, loaded as uploads; returns the parts."""
+    rng = np.random.default_rng(3)
+    n = len(codes)
+    parts = pd.DataFrame({"code": codes, "appraisal": rng.uniform(50, 61, n),
+                          "leaders_survey": rng.uniform(15, 21.5, n),
+                          "sipas": rng.uniform(7, 9.8, n), "socioeconomic": rng.uniform(3, 6.4, n)}).round(2)
+    four = path.parent / "ket_qua_2023.csv"
+    published = parts.assign(total=parts.iloc[:, 1:].sum(axis=1).round(2)).rename(columns=FOUR_PART_HEADER)
+    published.to_csv(four, index=False)
+    totals = pd.DataFrame({"code": codes, "appraisal": (parts["appraisal"] + parts["socioeconomic"]).round(2),
+                           "survey": (parts["leaders_survey"] + parts["sipas"]).round(2)})
+    two = path.parent / "ket_qua_2022.csv"
+    totals.assign(total=(totals["appraisal"] + totals["survey"]).round(2)).to_csv(two, index=False)
+    load_file(path, "par-totals", four, options={"year": 2023, "level": "province"})
+    load_file(path, "par-totals", two, options={"year": 2022, "level": "province"})
+    return parts
+
+
+def test_a_four_part_table_samples_its_sipas_part_and_a_table_of_totals_nothing(demo_db):
+    connection = duckdb.connect(str(demo_db), read_only=True)
+    codes = [r[0] for r in connection.execute("SELECT code FROM unit WHERE code_system = 'vn63' ORDER BY code")
+             .fetchall()]
+    connection.close()
+    parts = _upload_results(demo_db, codes).set_index("code")
+    stated = pd.DataFrame({"code_system": "vn63", "code": codes[:3], "survey_se": 0.4})
+    con = duckdb.connect(str(demo_db), read_only=True)
+    try:
+        data = unc.load_dataset(con, "province", 2023, "upload", stated)
+        four = unc.analyse(con, "province", 2023, "upload", survey_se=stated, draws=200)
+        totals = unc.analyse(con, "province", 2022, "upload", survey_se=stated, draws=200)
+    finally:
+        con.close()
+    assert (data.part.kind, data.part.items, data.part.basis) == ("sipas", ("sipas",), "component")
+    # Appraisal and socio-economic parts make the appraisal pillar; the leaders' survey is fixed, SIPAS sampled.
+    np.testing.assert_allclose(data.pillars.fixed[:, 0], parts["appraisal"] + parts["socioeconomic"])
+    np.testing.assert_allclose(data.pillars.fixed[:, 1], parts["leaders_survey"])
+    np.testing.assert_allclose(data.pillars.sampled[:, 1], parts["sipas"])
+    assert data.pillars.weights.tolist() == [68, 32] and data.pillars.sampled_max.tolist() == [0, 10]
+    rows = four.table.set_index("code")
+    assert four.ok and four.basis == "components" and four.sampling_counts()["stated"] == 3
+    assert rows.loc[codes[0], "sampling_rse"] == pytest.approx(0.4 / parts.loc[codes[0], "sipas"])
+    assert rows.loc[codes[0], "sampling_points"] == pytest.approx(parts.loc[codes[0], "sipas"])
+    assert rows.loc[codes[5], "sampling_points"] == 0 and rows.loc[codes[5], "sampling"] == "missing"
+    # Totals alone do not tell the SIPAS points apart: nothing is sampled, stated errors included, and it says so.
+    assert totals.ok and totals.sampled.kind == "none" and set(totals.table["sampling"]) == {"missing"}
+    assert (totals.table["sampling_points"] == 0).all()
+    assert totals.table["note"].str.contains("survey total only, not its SIPAS part").all()
+    assert not totals.shares.set_index("source").loc["sampling", "active"]
 
 
 def _grow_sipas_sample(path, year: int, times: int) -> None:
@@ -155,7 +248,9 @@ def test_a_complete_results_table_varies_its_components_and_uses_stated_errors(c
     with_se = unc.analyse(con, "ministry", 2023, "published", survey_se=stated)
     rows = with_se.table.set_index("code")
     assert rows.loc["BTP", "sampling"] == "stated" and rows.loc["BNV", "sampling"] == "missing"
-    assert rows.loc["BTP", "sampling_rse"] == pytest.approx(0.8 / 28.10)
+    assert rows.loc["BTP", "sampling_rse"] == pytest.approx(0.8 / 28.10)    # ministries: no SIPAS, the survey moves
+    assert rows.loc["BTP", "sampling_points"] == pytest.approx(28.10) and rows.loc["BNV", "sampling_points"] == 0
+    assert with_se.sampled.kind == "survey" and with_se.sampled.items == ("survey",)
     assert with_se.shares.set_index("source").loc["sampling", "active"]
     with pytest.raises(ValueError, match="survey_se"):
         unc.analyse(con, "ministry", 2023, "published", survey_se=stated.assign(survey_se=-1))
@@ -174,8 +269,9 @@ def test_one_units_interval_and_its_sentence(con, provinces):
     assert t(key, "vi", **values) == "từ hạng 9 đến hạng 16 trong 90 % số lần mô phỏng"
     key, values = unc.sentence_values({"rank_low": 3, "rank_high": 3, "coverage": 0.9, "draws": 1000})
     assert t(key, "en", **values) == "3rd in 90 % of draws"
-    assert [unc.ordinal_en(n) for n in (1, 2, 11, 12, 13, 21, 22, 63)] == ["1st", "2nd", "11th", "12th", "13th",
-                                                                          "21st", "22nd", "63rd"]
+    assert [ordinal(n, "en") for n in (1, 2, 11, 12, 13, 21, 22, 63)] == ["1st", "2nd", "11th", "12th", "13th",
+                                                                         "21st", "22nd", "63rd"]
+    assert ordinal(21, "vi") == "21"
 
 
 def _ranking(db, *args):

@@ -1,4 +1,4 @@
-"""Strings of the content feature (published coverage, row sources, official/illustrative marks):
+"""Strings of the content feature (published coverage, row origins, official/illustrative marks):
 key -> (Vietnamese, English)."""
 
 STRINGS: dict[str, tuple[str, str]] = {
@@ -24,4 +24,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "col.max_source": ("Căn cứ điểm tối đa", "Basis of the maximum"),
     "content.official": ("chính thức", "official"),
     "content.illustrative": ("minh họa", "illustrative"),
+    "content.dataset.par_field": ("Điểm lĩnh vực (Chỉ số CCHC)", "PAR INDEX field results"),
+    # Where a row came from when it names no published source of its own (ui.provenance.row_origins).
+    "content.origin_batch": ("lô dữ liệu {batch}", "batch {batch}"),
+    "content.origin_batch_file": ("lô dữ liệu {batch} · tệp {file}", "batch {batch} · file {file}"),
+    # The framework's stated figures on the method page (metrics.provenance.framework_facts).
+    "content.facts": ("Các con số của bộ tiêu chí và căn cứ", "The criteria set's figures and their basis"),
+    "content.facts_intro": (
+        "Mỗi con số ghi là chính thức (kèm nguồn đã in con số đó) hay minh họa (kèm lý do). Điểm tối đa của từng "
+        "lĩnh vực ở bảng dưới cũng ghi như vậy.",
+        "Each figure says whether it is official (with the source that printed it) or illustrative (with the "
+        "reason). So does each field's maximum in the table below."),
+    "content.fact.appraisal_max": ("Điểm thẩm định tối đa", "Maximum appraisal points"),
+    "content.fact.survey_max": ("Điểm điều tra xã hội học tối đa", "Maximum sociological survey points"),
+    "content.fact.count_fields": ("Số lĩnh vực", "Number of fields"),
+    "content.fact.count_criteria": ("Số tiêu chí", "Number of criteria"),
+    "content.fact.count_sub_criteria": ("Số tiêu chí thành phần", "Number of sub-criteria"),
+    "col.fact": ("Nội dung", "Figure"),
+    "col.mark": ("Căn cứ", "Basis"),
 }

@@ -10,6 +10,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "audit.action.release": ("Công bố số liệu", "Release created"),
     "audit.action.correction": ("Mở đính chính", "Correction opened"),
     "audit.action.supersede": ("Thay thế bản công bố", "Release superseded"),
+    "audit.action.releases_dropped": ("Bỏ bản công bố khi tạo lại hoặc khôi phục (--force)",
+                                      "Releases dropped by a forced rebuild or restore"),
     # sidebar filter and the status line of a view
     "rel.filter": ("Bản công bố", "Release"),
     "rel.option.latest": ("Bản công bố mới nhất (mặc định)", "Latest release (default)"),
@@ -23,6 +25,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "rel.draft": ("Bản nháp, chưa công bố", "Draft, not released"),
     "rel.draft_note": ("{scope}: dữ liệu làm việc, chưa có bản công bố.",
                        "{scope}: working data, no release yet."),
+    "rel.rules_current": ("Mức xếp loại đề xuất tính theo bộ quy tắc hiện hành “{rules}” (lô {batch}, lưu ngày "
+                          "{date}): bản công bố giữ nguyên số liệu, không giữ bộ quy tắc.",
+                          "Proposed levels follow the current rule set “{rules}” (batch {batch}, saved {date}): a "
+                          "release freezes the figures, not the rules."),
+    "rel.rules_changed": ("Bộ quy tắc đã thay đổi sau khi bản công bố số {id} được tạo",
+                          "The rule set changed after release no. {id} was made"),
     "rel.unknown": ("Không có bản công bố số {id}; trang trở lại bản công bố mới nhất.",
                     "There is no release no. {id}; the page returns to the latest release."),
     "rel.scope.province": ("Chỉ số CCHC cấp tỉnh {year}", "PAR INDEX, provinces {year}"),
