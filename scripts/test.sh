@@ -3,18 +3,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh requirements-dev.txt
-# Browser tests drive Debian's Chromium (never a browser download). Install it when missing.
-if [ ! -x /usr/bin/chromium ]; then
+# Debian packages the tests use, installed when missing (never a browser download): Chromium for the browser tests,
+# poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm) to read the briefing PDFs.
+missing=()
+[ -x /usr/bin/chromium ] || missing+=(chromium fonts-noto-color-emoji)
+command -v pdftotext >/dev/null 2>&1 || missing+=(poppler-utils)
+if [ ${#missing[@]} -gt 0 ]; then
   sudo_cmd=""
   if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
   $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq chromium fonts-noto-color-emoji >/dev/null
-fi
-# Briefing tests read the PDFs with Debian's poppler-utils (pdftotext, pdffonts, pdfinfo, pdftoppm).
-if ! command -v pdftotext >/dev/null 2>&1; then
-  sudo_cmd=""
-  if [ "$(id -u)" -ne 0 ]; then sudo_cmd="sudo"; fi
-  $sudo_cmd apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq poppler-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $sudo_cmd apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 exec .venv/bin/python -m pytest "$@"

@@ -82,6 +82,15 @@ def demo_db_master(tmp_path_factory) -> Path:
     return _built(tmp_path_factory, "demo", demo=True)
 
 
+@pytest.fixture(scope="module")
+def demo_reader(demo_db_master) -> duckdb.DuckDBPyConnection:
+    """A read-only connection to the demo database, per test module (closed with it, so a later module may open
+    the file another way)."""
+    con = duckdb.connect(str(demo_db_master), read_only=True)
+    yield con
+    con.close()
+
+
 @pytest.fixture
 def demo_db(demo_db_master, tmp_path) -> Path:
     """A private, writable copy of the demo database."""

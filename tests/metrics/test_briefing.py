@@ -10,7 +10,6 @@ import subprocess
 from datetime import date
 from pathlib import Path
 
-import duckdb
 import pytest
 from docx import Document as WordDocument
 from markdown_it import MarkdownIt
@@ -59,10 +58,8 @@ def _normal(text: str) -> str:
 
 
 @pytest.fixture(scope="module")
-def store(demo_db_master):
-    con = duckdb.connect(str(demo_db_master), read_only=True)
-    yield con
-    con.close()
+def store(demo_reader):
+    return demo_reader
 
 
 @pytest.fixture(scope="module")

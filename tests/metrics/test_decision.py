@@ -1,7 +1,6 @@
 """The profile for a decision: the same numbers as the metrics it draws on, and honest on partial data."""
 from __future__ import annotations
 
-import duckdb
 import pytest
 
 from metrics.decision import content_area_of, unit_decision
@@ -11,10 +10,8 @@ from metrics.rounding import exact_mean
 
 
 @pytest.fixture(scope="module")
-def demo(demo_db_master):
-    con = duckdb.connect(str(demo_db_master), read_only=True)
-    yield con
-    con.close()
+def demo(demo_reader):
+    return demo_reader
 
 
 def test_a_province_year_answers_the_four_questions_with_the_pages_numbers(demo):

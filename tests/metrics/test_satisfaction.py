@@ -5,7 +5,6 @@ import subprocess
 import sys
 from datetime import datetime
 
-import duckdb
 import numpy as np
 import pandas as pd
 import pytest
@@ -400,10 +399,8 @@ def test_item_codes_from_users_never_reach_sql_text(empty_store):
 # --- the demo database --------------------------------------------------------------------------------------
 
 @pytest.fixture(scope="module")
-def demo(demo_db_master):
-    con = duckdb.connect(str(demo_db_master), read_only=True)
-    yield con
-    con.close()
+def demo(demo_reader):
+    return demo_reader
 
 
 def test_province_figures_equal_a_per_respondent_computation(demo):

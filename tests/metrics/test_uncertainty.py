@@ -22,10 +22,8 @@ QUIET = {"weight_range": 0.0, "alt_probability": 0.0}      # only the survey sam
 
 
 @pytest.fixture(scope="module")
-def con(demo_db_master):
-    connection = duckdb.connect(str(demo_db_master), read_only=True)
-    yield connection
-    connection.close()
+def con(demo_reader):
+    return demo_reader
 
 
 @pytest.fixture(scope="module")
