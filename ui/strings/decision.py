@@ -19,7 +19,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "decision.change.same": ("So với năm {year} của chính đơn vị, cùng nguồn ({source}): chỉ số {prev}, hạng {rank}.",
                              "Against {year} for the same unit, same source ({source}): index {prev}, rank {rank}."),
     "decision.change.continued": (
-        "So với năm {year} của {name}, tỉnh giữ nguyên khi sắp xếp năm 2025 (cùng nguồn {source}): chỉ số {prev}. "
+        "So với năm {year} của {name}, đơn vị giữ nguyên khi sắp xếp năm 2025 (cùng nguồn {source}): chỉ số {prev}. "
         "Thứ hạng không so sánh được: năm {year} xếp trong {old_n} đơn vị, nay trong {new_n}.",
         "Against {year} for {name}, left whole by the 2025 reorganisation (same source, {source}): index {prev}. "
         "Ranks do not compare: {year} ranked {old_n} units, now {new_n}."),
