@@ -14,10 +14,8 @@ import pandas as pd
 
 from metrics.components import COLUMNS as COMPONENT_COLUMNS, result_components
 from metrics.leaders import leader_proposals, rule_set
-from metrics.par_index import (SOURCE_PRIORITY, SourceUnavailable, available_datasets, field_size,
-                               published_average, system_for_year, unit_results, year_change)
+from metrics.par_index import (SOURCE_PRIORITY, SourceUnavailable, available_datasets, published_average, system_for_year, unit_results, year_change)
 from metrics.profile import fields_against_country, level_of_system, lost_points, unit_history, unit_info
-from metrics.ranking import field_indices
 from metrics.rounding import difference, exact_mean
 from metrics.uncertainty import unit_rank_interval
 from metrics.satisfaction import OVERALL, pick_survey_source, published_sipas, satisfaction_table
@@ -126,17 +124,6 @@ def _field_table(con: duckdb.DuckDBPyConnection, level: str, code_system: str, c
     fields = fields_against_country(con, code_system, code, year, source)
     if fields.empty or fields["index"].isna().all():
         return pd.DataFrame(columns=FIELD_COLUMNS)
-    everyone = field_indices(con, level, year, source)
-    names = con.execute("SELECT code, name_vi, name_en FROM unit WHERE code_system = ?", [code_system]).df()
-    whole = field_size(con, level, year)
-    best_names = {}
-    for field_code, rows in everyone.groupby("field_code"):
-        if rows["index"].notna().sum() >= whole:
-            top = rows.loc[rows["index"] == rows["index"].max(), "code"]
-            labels = names[names["code"].isin(top)]
-            best_names[field_code] = ("; ".join(labels["name_vi"]), "; ".join(labels["name_en"]))
-    fields["best_vi"] = fields["field_code"].map(lambda c: best_names.get(c, (None, None))[0])
-    fields["best_en"] = fields["field_code"].map(lambda c: best_names.get(c, (None, None))[1])
     fields = fields.merge(field_maxima(con, framework_id), on="field_code", how="left")
     fields["previous_index"], fields["previous_rank"] = float("nan"), pd.NA
     if basis in ("same", "continued", "published"):
@@ -281,10 +268,9 @@ def _source_ref(con: duckdb.DuckDBPyConnection, batch_id: int | None, code_syste
     return str(batch[0][0] or "") if batch else ""
 
 
-def pick_unit_source(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
-                     requested: str | None = None) -> str | None:
-    """The dataset a unit's year comes from: the requested source only, else the first of upload, published,
-    demo that has a value for the unit."""
+def _unit_result(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
+                 requested: str | None) -> tuple[str | None, pd.Series | None]:
+    """The dataset a unit's year comes from and the unit's row in it (see `pick_unit_source`)."""
     level = level_of_system(code_system)
     datasets = available_datasets(con, level)
     present = set(datasets.loc[datasets["year"] == year, "source"])
@@ -294,8 +280,15 @@ def pick_unit_source(con: duckdb.DuckDBPyConnection, code_system: str, code: str
         results = unit_results(con, level, year, source)
         mine = results[(results["code_system"] == code_system) & (results["code"] == code)]
         if len(mine) and pd.notna(mine["index"].iloc[0]):
-            return source
-    return None
+            return source, mine.iloc[0]
+    return None, None
+
+
+def pick_unit_source(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
+                     requested: str | None = None) -> str | None:
+    """The dataset a unit's year comes from: the requested source only, else the first of upload, published,
+    demo that has a value for the unit."""
+    return _unit_result(con, code_system, code, year, requested)[0]
 
 
 def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
@@ -310,7 +303,7 @@ def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, y
     if info is None:
         raise KeyError(f"no unit {code_system}:{code}")
     unit = {k: info[k] for k in ("code_system", "code", "name_vi", "name_en", "kind", "region")}
-    chosen = pick_unit_source(con, code_system, code, year, source)
+    chosen, row = _unit_result(con, code_system, code, year, source)
     # Demo figures sit only beside demo figures: a real (published or uploaded) profile shows no demo history
     # point, survey estimate or plan task.
     allow_demo = chosen == "demo" or (chosen is None and source in (None, "demo"))
@@ -330,8 +323,6 @@ def unit_decision(con: duckdb.DuckDBPyConnection, code_system: str, code: str, y
                 "leader": None, "uncertainty": None, "national": {"average": None, "source": None},
                 "history": history, "provenance": [], "source_ref": ""}
     if chosen is not None:
-        results = unit_results(con, level, year, chosen)
-        row = results[(results["code_system"] == code_system) & (results["code"] == code)].iloc[0]
         decision.update({
             "batch_id": int(row["batch_id"]), "index": float(row["index"]),
             "rank": None if pd.isna(row["rank"]) else int(row["rank"]), "rank_basis": row["rank_basis"],

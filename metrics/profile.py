@@ -4,10 +4,9 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.par_index import (LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, field_size, system_for_year,
+from metrics.par_index import (LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, system_for_year,
                                unit_results)
-from metrics.rounding import exact_mean
-from metrics.ranking import field_indices
+from metrics.ranking import FIELD_SUMMARY_COLUMNS, field_indices, field_summary
 
 
 def level_of_system(code_system: str) -> str | None:
@@ -69,16 +68,14 @@ def unit_history(con: duckdb.DuckDBPyConnection, code_system: str, code: str) ->
 
 def fields_against_country(con: duckdb.DuckDBPyConnection, code_system: str, code: str, year: int,
                            source: str) -> pd.DataFrame:
-    """Per field: the unit's index and rank, the national average and the best unit's index."""
+    """Per field: the unit's index and rank, the national average and the best unit's index and name(s)."""
     level = level_of_system(code_system)
     fields = field_indices(con, level, year, source)
     if fields.empty:
-        return pd.DataFrame(columns=["field_code", "name_vi", "name_en", "index", "field_rank", "average", "best"])
+        return pd.DataFrame(columns=["field_code", "name_vi", "name_en", "index", "field_rank",
+                                     *FIELD_SUMMARY_COLUMNS[1:]])
     # The national average and the best unit need the whole field; from a partial table they are not shown.
-    whole = field_size(con, level, year)
-    summary = fields.groupby("field_code")["index"].agg(
-        average=lambda v: exact_mean(v) if v.notna().sum() >= whole else None,
-        best=lambda v: v.max() if v.notna().sum() >= whole else None).reset_index()
+    summary = field_summary(con, level, year, source, fields)
     mine = fields[fields["code"] == code][["field_code", "index", "field_rank"]]
     names = con.execute(
         "SELECT f.field_code, f.name_vi, f.name_en, f.position FROM framework_field f WHERE f.framework_id = "

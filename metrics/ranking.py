@@ -39,6 +39,30 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
     return frame
 
 
+FIELD_SUMMARY_COLUMNS = ["field_code", "average", "best", "best_vi", "best_en"]
+
+
+def field_summary(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
+                  indices: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Per field with a value for every unit of the field: the national average field index, the best index and
+    the unit(s) holding it; a partial field has no row (neither figure can be told from part of the field).
+    `indices` is `field_indices` of the same dataset when the caller has it already."""
+    indices = field_indices(con, level, year, source) if indices is None else indices
+    whole = field_size(con, level, year)
+    names = con.execute("SELECT code, name_vi, name_en FROM unit WHERE code_system = ?",
+                        [system_for_year(level, year)]).df().set_index("code")
+    rows = []
+    for field_code, group in indices.groupby("field_code"):
+        if group["index"].notna().sum() < whole:
+            continue
+        best = group["index"].max()
+        leaders = names.reindex(group.loc[group["index"] == best, "code"])
+        rows.append({"field_code": field_code, "average": exact_mean(group["index"]), "best": best,
+                     "best_vi": "; ".join(leaders["name_vi"].dropna()),
+                     "best_en": "; ".join(leaders["name_en"].dropna())})
+    return pd.DataFrame(rows, columns=FIELD_SUMMARY_COLUMNS)
+
+
 def ranking_table(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, lang: str = "vi") -> pd.DataFrame:
     """One row per unit: rank, keys, name, index, group, components, change, and one column per field index."""
     change = year_change(con, level, year, source)

@@ -19,10 +19,10 @@ import pandas as pd
 from metrics.compliance import PERIODS, compliance
 from metrics.decision import national_average
 from metrics.overview import Overview, build_overview
-from metrics.par_index import available_datasets, field_size, framework_for, system_for_year, unit_results
+from metrics.par_index import available_datasets, field_size, framework_for, unit_results
 from metrics.projects import project_status
-from metrics.ranking import field_indices, regional_averages
-from metrics.rounding import difference, exact_mean
+from metrics.ranking import field_summary, regional_averages
+from metrics.rounding import difference
 from metrics.satisfaction import OVERALL, SURVEYS, pick_survey_source, published_sipas, satisfaction_table
 
 SURVEY_NAMES = {"sipas": ("Hài lòng với dịch vụ hành chính công (SIPAS)",
@@ -110,26 +110,12 @@ def field_averages(con: duckdb.DuckDBPyConnection, level: str, year: int, source
     field's maximum points and the points lost on average (maximum x (100 - average) / 100), and the best unit."""
     columns = ["field_code", "name_vi", "name_en", "average", "max_points", "lost", "best", "best_vi", "best_en"]
     framework = framework_for(con, level, year)
-    indices = field_indices(con, level, year, source)
-    if framework is None or indices.empty:
-        return pd.DataFrame(columns=columns)
-    whole = field_size(con, level, year)
-    names = con.execute("SELECT code, name_vi, name_en FROM unit WHERE code_system = ?",
-                        [system_for_year(level, year)]).df().set_index("code")
-    rows = []
-    for field_code, group in indices.groupby("field_code"):
-        if group["index"].notna().sum() < whole:
-            continue                    # a partial field has no national average
-        best = group["index"].max()
-        leaders = names.reindex(group.loc[group["index"] == best, "code"])
-        rows.append({"field_code": field_code, "average": exact_mean(group["index"]), "best": best,
-                     "best_vi": "; ".join(leaders["name_vi"].dropna()),
-                     "best_en": "; ".join(leaders["name_en"].dropna())})
-    if not rows:
+    summary = field_summary(con, level, year, source) if framework is not None else pd.DataFrame()
+    if summary.empty:
         return pd.DataFrame(columns=columns)
     fields = con.execute("SELECT field_code, name_vi, name_en, max_points, position FROM framework_field "
                          "WHERE framework_id = ?", [framework["framework_id"]]).df()
-    table = fields.merge(pd.DataFrame(rows), on="field_code", how="inner").sort_values("position")
+    table = fields.merge(summary, on="field_code", how="inner").sort_values("position")
     table["lost"] = [difference(m, round(m * a / 100, 2)) for m, a in zip(table["max_points"], table["average"])]
     return table[columns].reset_index(drop=True)
 

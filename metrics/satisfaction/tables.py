@@ -32,6 +32,17 @@ def _scope(unit: str | None, survey: str, level: str, exclude: str | None):
     return scope, level
 
 
+def _inputs(con: duckdb.DuckDBPyConnection, survey: str, year: int, unit: str | None, level: str,
+            breakdown: tuple[str, ...], form: str | None, source: str | None, exclude: str | None):
+    """What a table of one survey, year and scope reads: (scope, row level, dataset chosen, the instrument's
+    items, breakdown columns); the dataset is None when the survey has none that year or no instrument."""
+    scope, level = _scope(unit, survey, level, exclude)
+    chosen = pick_survey_source(con, survey, year, source)
+    items = instrument_items(con, survey, form)
+    breakdown_cols = [c for b in breakdown for c in GRAIN_SQL[b]]
+    return scope, level, (None if items.empty else chosen), items, breakdown_cols
+
+
 def _forms(rows: pd.DataFrame, items: pd.DataFrame, form: str | None) -> pd.Series:
     """Which form a row rests on: the form asked for or of its breakdown cell, else 'pooled' when the survey
     has several forms (e.g. health inpatient and outpatient pooled)."""
@@ -75,11 +86,9 @@ def satisfaction_table(con: duckdb.DuckDBPyConnection, survey: str, year: int, *
     `exclude`: a unit nested in the scope whose respondents are left out (the rest of the country, for a
     test of a province against it).
     """
-    scope, level = _scope(unit, survey, level, exclude)
-    chosen = pick_survey_source(con, survey, year, source)
-    breakdown_cols = [c for b in breakdown for c in GRAIN_SQL[b]]
-    items = instrument_items(con, survey, form)
-    if chosen is None or items.empty:
+    scope, level, chosen, items, breakdown_cols = _inputs(con, survey, year, unit, level, breakdown, form, source,
+                                                          exclude)
+    if chosen is None:
         return pd.DataFrame(columns=TABLE_COLUMNS + breakdown_cols)
     if items.groupby(["form", "dimension_code"]).size().max() > 255:
         raise ValueError("a dimension with more than 255 items does not fit the packed per-respondent sums")
@@ -118,11 +127,9 @@ def item_table(con: duckdb.DuckDBPyConnection, survey: str, year: int, *, level:
     """Estimates per unit and item (rows as in `satisfaction_table`), with the Likert distribution: share_k
     = % of valid answers at k (weighted), answers_k = the (weighted) count behind it. Percent items (health
     G1) have a mean and no percent satisfied or distribution. `exclude` as in `satisfaction_table`."""
-    scope, level = _scope(unit, survey, level, exclude)
-    chosen = pick_survey_source(con, survey, year, source)
-    breakdown_cols = [c for b in breakdown for c in GRAIN_SQL[b]]
-    items = instrument_items(con, survey, form)
-    if chosen is None or items.empty:
+    scope, level, chosen, items, breakdown_cols = _inputs(con, survey, year, unit, level, breakdown, form, source,
+                                                          exclude)
+    if chosen is None:
         return pd.DataFrame(columns=ITEM_COLUMNS + breakdown_cols)
     columns = queries.grain_columns(level if level != "national" else "", breakdown)
     counts = queries.value_counts(con, survey, year, chosen, columns, scope, form)
