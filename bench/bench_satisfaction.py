@@ -56,19 +56,19 @@ import pandas as pd  # noqa: E402
 from etl.db import open_for_reading  # noqa: E402
 from etl.migrations import migrate  # noqa: E402
 from etl.reference import load_reference  # noqa: E402
+from etl.survey_stats.plan import SLOT_COLUMNS  # noqa: E402
+from etl.survey_stats.store import refresh_batch, write_slots  # noqa: E402
 from metrics import satisfaction as sat  # noqa: E402
 
-COLD_TARGET_S = 5.0
-CACHED_TARGET_S = 1.0
+COLD_TARGET_S = 0.5     # issue #16: the satisfaction page for 1,000,000 respondents under 0.5 s cold
+CACHED_TARGET_S = 0.5
 RESPONDENTS = 1_000_000
 YEAR = 2024
 SOURCE = "upload"
 
-BASELINE_SQL = """
-SELECT r.unit_code, a.item_code, count(*) AS answers, avg(a.value) AS mean
-FROM survey_answer a JOIN survey_respondent r USING (respondent_key)
-GROUP BY ALL
-"""
+BASELINE_SQL = ("SELECT unit_code, count(*) AS respondents, "
+                + ", ".join(f"avg({c}) AS {c}" for c in SLOT_COLUMNS[:33])
+                + " FROM survey_respondent GROUP BY unit_code")
 
 
 def usable_cpus() -> int:
@@ -95,25 +95,25 @@ def build_store(path: Path, respondents: int) -> int:
             [SOURCE, respondents]).fetchall()[0][0]
         con.execute("CREATE TEMP TABLE bench_units AS SELECT row_number() OVER (ORDER BY code) - 1 AS k, code, "
                     "0.5 * (random() - 0.5) AS effect FROM unit WHERE code_system = 'vn63'")
-        con.execute(
-            "INSERT INTO survey_respondent (respondent_key, batch_id, survey, instrument_id, year, respondent_id, "
-            "unit_system, unit_code, weight, channel) "
-            "SELECT i, ?, 'sipas', 'sipas', ?, 'B' || i, 'vn63', u.code, NULL, 'in_person' "
-            "FROM range(1, ? + 1) t(i) JOIN bench_units u ON u.k = i % 63", [batch, YEAR, respondents])
-        # Item codes come from the instrument table; each item gets a fixed offset in [-0.3, 0.3].
-        columns = ", ".join(
+        # Answers in the compact columns a01..a33 (etl.survey_stats.plan), the slot layout naming their items;
+        # each item gets a fixed offset in [-0.3, 0.3].
+        answers = ", ".join(
             f"least(5, greatest(1, round(latent + {0.3 * ((j * 37) % 11 - 5) / 5:.2f} + 1.6 * (random() - 0.5))))"
-            f"::SMALLINT AS \"{code}\"" for j, code in enumerate(items))
+            f"::SMALLINT AS {SLOT_COLUMNS[j]}" for j in range(len(items)))
         con.execute(
-            f"""INSERT INTO survey_answer (batch_id, respondent_key, item_code, value)
-            SELECT ?, respondent_key, item_code, value FROM (
-                UNPIVOT (SELECT respondent_key, {columns} FROM (
-                    SELECT r.respondent_key, 4.05 + u.effect + 1.2 * (random() - 0.5) AS latent
-                    FROM survey_respondent r JOIN bench_units u ON u.code = r.unit_code WHERE r.batch_id = ?))
-                ON COLUMNS(* EXCLUDE (respondent_key)) INTO NAME item_code VALUE value)""", [batch, batch])
+            "INSERT INTO survey_respondent BY NAME "
+            f"SELECT i AS respondent_key, ? AS batch_id, 'sipas' AS survey, 'sipas' AS instrument_id, ? AS year, "
+            f"'B' || i AS respondent_id, 'vn63' AS unit_system, code AS unit_code, NULL::DOUBLE AS weight, "
+            f"'in_person' AS channel, {answers} "
+            "FROM (SELECT i, u.code, 4.05 + u.effect + 1.2 * (random() - 0.5) AS latent "
+            "      FROM range(1, ? + 1) t(i) JOIN bench_units u ON u.k = i % 63)", [batch, YEAR, respondents])
+        write_slots(con, batch, items)
+        start = time.perf_counter()
+        refresh_batch(con, batch)     # what a load computes inside its transaction
+        stats_seconds = time.perf_counter() - start
         con.execute("COMMIT")
         con.execute("CHECKPOINT")
-        return len(items)
+        return len(items), stats_seconds
     finally:
         con.close()
 
@@ -190,20 +190,21 @@ def main() -> int:
     repeat = max(1, args.repeat)
     cpus = usable_cpus()
     print("bench_satisfaction: the SIPAS satisfaction page's figures for 1,000,000 respondents")
-    print(f"targets: cold < {COLD_TARGET_S:.0f} s, cached < {CACHED_TARGET_S:.0f} s; this machine: {cpus} usable "
+    print(f"targets: cold < {COLD_TARGET_S:.1f} s, cached < {CACHED_TARGET_S:.1f} s; this machine: {cpus} usable "
           f"core(s), duckdb {duckdb.__version__}, pandas {pd.__version__}, python {sys.version.split()[0]}; "
           f"best of {repeat} run(s)")
     work = Path(tempfile.mkdtemp(prefix="bench_satisfaction-"))
     try:
         db = work / "par.duckdb"
         start = time.perf_counter()
-        n_items = build_store(db, args.respondents)
+        n_items, stats_seconds = build_store(db, args.respondents)
         built = time.perf_counter() - start
         with open_for_reading(db) as con:
             answers = con.execute("SELECT count(*) FROM survey_answer").fetchall()[0][0]
             print(f"store (temp file {db.stat().st_size / 2**20:.0f} MB, built in {built:.1f} s, not timed): "
                   f"{args.respondents:,} respondents x {n_items} items = {answers:,} answers, 63 provinces, "
-                  f"one current '{SOURCE}' batch")
+                  f"one current '{SOURCE}' batch; its sufficient statistics computed in {stats_seconds:.2f} s "
+                  "(what a load adds, inside its transaction)")
             problem = check(page_calls(con, Memo())["_results"], n_items)
         if problem:
             print(f"ERROR: {problem}", file=sys.stderr)
@@ -254,12 +255,12 @@ def main() -> int:
     print(f"{'ratio cached page / baseline':58}{b_cached / b_base:>8.4f} x")
     cold_met, cached_met = b_cold < COLD_TARGET_S, b_cached < CACHED_TARGET_S
     note = "" if cpus == 2 else f" (measured on {cpus} cores)"
-    print(f"target: cold < {COLD_TARGET_S:.0f} s: {'met' if cold_met else 'not met'} (best {b_cold:.3f} s){note}")
-    print(f"target: cached < {CACHED_TARGET_S:.0f} s: {'met' if cached_met else 'not met'} "
+    print(f"target: cold < {COLD_TARGET_S:.1f} s: {'met' if cold_met else 'not met'} (best {b_cold:.3f} s){note}")
+    print(f"target: cached < {CACHED_TARGET_S:.1f} s: {'met' if cached_met else 'not met'} "
           f"(best {b_cached * 1000:.2f} ms){note}")
     print(f"SUMMARY bench_satisfaction: cold {b_cold:.2f} s, cached {b_cached * 1000:.1f} ms, baseline {b_base:.2f} s, "
           f"ratio {b_cold / b_base:.1f}x (cold) / {b_cached / b_base:.4f}x (cached), {args.respondents:,} respondents, "
-          f"targets cold < {COLD_TARGET_S:.0f} s {'met' if cold_met else 'NOT met'}, cached < {CACHED_TARGET_S:.0f} s "
+          f"targets cold < {COLD_TARGET_S:.1f} s {'met' if cold_met else 'NOT met'}, cached < {CACHED_TARGET_S:.1f} s "
           f"{'met' if cached_met else 'NOT met'}{note}")
     return 0
 

@@ -81,6 +81,7 @@ def _apply_migrations(con: duckdb.DuckDBPyConnection, version: int) -> list[int]
     for number, _description, sql in migrations.available():
         if number <= version:
             con.execute(sql)
+            migrations.run_step(number, con)
             applied.append(number)
     return applied
 

@@ -22,10 +22,13 @@ SOURCES = ("published", "demo", "upload", "reference")
 DATA_TABLES = (
     "unit", "unit_name", "unit_lineage", "framework", "framework_band", "framework_field",
     "framework_criterion", "instrument", "instrument_dimension", "instrument_item",
-    "par_score", "par_total", "par_field_index", "survey_respondent", "survey_answer", "facility",
+    "par_score", "par_total", "par_field_index", "survey_respondent", "survey_slot", "facility",
     "national_project", "project_update", "par_plan", "plan_report", "plan_task", "published_stat", "published_sipas",
     "rule_set", "population", "survey_quarantine",
     "par_component", "framework_component", "framework_fact", "content_mark",
+    # a survey batch's sufficient statistics (etl.survey_stats), written with its respondents
+    "survey_stat_cell", "survey_stat_set", "survey_stat_pair", "survey_stat_value", "survey_stat_score",
+    "survey_stat_reliability",
 )
 
 

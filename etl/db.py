@@ -1,4 +1,6 @@
-"""Opening the DuckDB store: short-lived connections, waiting briefly when another process writes.
+"""Opening the DuckDB store: short-lived connections. Readers open the store's current snapshot (etl.snapshots) and
+never wait for a writer; writers hold the etl writer lock, waiting briefly when another writes, and publish a new
+snapshot when done.
 
 The file is checked before DuckDB sees it (DuckDB's header, not a SQLite file, a CSV or a picture; not a folder
 or an empty file; readable, and writable when opened for writing), so a wrong --db is one line, not a traceback.
@@ -34,6 +36,8 @@ _DUCKDB_MAGIC_OFFSET = 8
 _SQLITE_MAGIC = b"SQLite format 3\x00"
 # Never fetch an extension from the internet because of a file's content (a SQLite file made DuckDB try).
 _CONFIG = {"autoinstall_known_extensions": False}
+# A build or restore waits this long (at least) for a running write before moving its new file into place.
+REPLACE_WAIT_SECONDS = 60.0
 
 
 def _first_line(exc: BaseException) -> str:
@@ -144,17 +148,41 @@ def connect(path: Path, *, read_only: bool, wait_seconds: float | None = None,
 
 
 @contextmanager
-def open_store(path: Path, *, read_only: bool, wait_seconds: float | None = None,
-               create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Context manager around `connect` that always closes, so the file is never held between operations.
+def _reading(path: Path, wait_seconds: float | None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store's current snapshot (etl.snapshots), held until it closes."""
+    from etl import snapshots  # local import: snapshots builds on this module
 
-    Never creates a database unless asked: `etl batches --db typo.duckdb` says the file does not exist.
-    """
-    con = connect(path, read_only=read_only, wait_seconds=wait_seconds, create=create)
+    con, lease = snapshots.open_reader(path, wait_seconds)
     try:
         yield con
     finally:
         con.close()
+        if lease is not None:
+            lease.release()
+
+
+@contextmanager
+def open_store(path: Path, *, read_only: bool, wait_seconds: float | None = None,
+               create: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Context manager around `connect` that always closes, so the file is never held between operations.
+
+    Reading opens the store's current snapshot (etl.snapshots), so it never waits for a writer. Writing holds the
+    etl writer lock (writers wait for writers) and, once the connection is closed, publishes a new snapshot.
+    Never creates a database unless asked: `etl batches --db typo.duckdb` says the file does not exist.
+    """
+    if read_only:
+        with _reading(path, wait_seconds) as con:
+            yield con
+        return
+    from etl import snapshots
+
+    check_database_file(path, read_only=False, create=create)   # before the lock's folder is made beside it
+    with snapshots.writing(path, wait_seconds):
+        con = connect(path, read_only=False, wait_seconds=wait_seconds, create=create)
+        try:
+            yield con
+        finally:
+            con.close()
 
 
 def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> tuple | None:
@@ -169,18 +197,24 @@ def first_row(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = No
 @contextmanager
 def open_for_reading(path: Path, wait_seconds: float | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
     """A read-only connection; a database from an older schema is first upgraded (migrations are etl's
-    to write), so readers never refuse a database this program can read."""
+    to write), so readers never refuse a database this program can read. Reads the current snapshot, like
+    `open_store`."""
+    from etl import snapshots
+
     try:
-        con = connect(path, read_only=True, wait_seconds=wait_seconds)
+        con, lease = snapshots.open_reader(path, wait_seconds)
     except StoreError as exc:
         if exc.code != "old":
             raise
-        connect(path, read_only=False, wait_seconds=wait_seconds, create=False).close()
-        con = connect(path, read_only=True, wait_seconds=wait_seconds)
+        with open_store(path, read_only=False, wait_seconds=wait_seconds):
+            pass  # migrates; letting go publishes a snapshot of the new schema
+        con, lease = snapshots.open_reader(path, wait_seconds)
     try:
         yield con
     finally:
         con.close()
+        if lease is not None:
+            lease.release()
 
 
 @contextmanager
@@ -203,8 +237,17 @@ def new_database_file(target: Path, *, migrate: bool = True) -> Iterator[duckdb.
             leftover.unlink(missing_ok=True)
         raise
     con.close()
-    os.replace(temp, target)
-    target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    from etl import snapshots
+
+    try:
+        # Under the writer lock, so no load writes into the file being replaced; letting go publishes the new one.
+        with snapshots.writing(target, max(default_wait(), REPLACE_WAIT_SECONDS)):
+            os.replace(temp, target)
+            target.with_name(target.name + ".wal").unlink(missing_ok=True)
+    except BaseException:
+        for leftover in leftovers:
+            leftover.unlink(missing_ok=True)
+        raise
 
 
 def _rollback_quietly(con: duckdb.DuckDBPyConnection) -> None:

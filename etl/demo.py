@@ -16,6 +16,9 @@ import pandas as pd
 from etl.batches import batch_transaction
 from etl.codesystems import system_for
 from etl.published import dataset_key
+from etl.survey_stats.plan import SLOT_COLUMNS, survey_slots
+from etl.survey_stats.store import refresh_batch, write_slots
+from metrics.satisfaction.instrument import instrument_items
 
 DEFAULT_SEED = 20251
 PAR_YEARS = range(2021, 2026)
@@ -123,14 +126,6 @@ def _respondent_frame(rng: np.random.Generator, n: int, survey: str, instrument:
     })
 
 
-def _long_answers(keys: np.ndarray, item_codes: list[str], values: np.ndarray) -> pd.DataFrame:
-    return pd.DataFrame({
-        "respondent_key": np.repeat(keys, len(item_codes)),
-        "item_code": np.tile(np.array(item_codes, dtype=object), len(keys)),
-        "value": values.reshape(-1),
-    })
-
-
 def sipas_year(ctx: DemoContext, rng: np.random.Generator, quality: dict, year: int) -> pd.DataFrame:
     """Respondent rows (with an `answers` matrix attached per block) for one SIPAS year."""
     system = system_for("province", year=year)
@@ -171,15 +166,19 @@ def facility_year(ctx: DemoContext, rng: np.random.Generator, quality: dict, sur
 
 def write_survey(writer, con: duckdb.DuckDBPyConnection, rng: np.random.Generator, ctx: DemoContext,
                  respondents: pd.DataFrame) -> None:
-    """Insert respondents, their facilities and their answers (generated per instrument) under one batch."""
+    """Insert respondents, their facilities and their answers (generated per instrument, stored compactly in the
+    survey's slot layout) under one batch, then the batch's sufficient statistics."""
     start = con.execute("SELECT coalesce(max(respondent_key), 0) + 1 FROM survey_respondent").fetchall()[0][0]
     respondents = respondents.assign(respondent_key=np.arange(start, start + len(respondents), dtype=np.int64))
+    survey = respondents["survey"].iloc[0]
     if "facility_id" in respondents:
-        kind = "hospital" if respondents["survey"].iloc[0] == "health" else "school"
+        kind = "hospital" if survey == "health" else "school"
         known = set(con.execute("SELECT facility_id FROM facility").df()["facility_id"])
         fac = respondents.drop_duplicates("facility_id")[["facility_id", "facility_name", "unit_system", "unit_code"]]
         fac = fac[~fac["facility_id"].isin(known)].rename(columns={"facility_name": "name"})
         writer.insert("facility", fac.assign(facility_type=kind), count=False)
+    slots = survey_slots(instrument_items(con, survey))
+    answers = {column: pd.array([pd.NA] * len(respondents), dtype="Int16") for column in SLOT_COLUMNS[:len(slots)]}
     for instrument, block in respondents.groupby("instrument_id", sort=True):
         items = ctx.items[ctx.items["instrument_id"] == instrument]
         likert = items[items["item_kind"] == "likert"]["item_code"].tolist()
@@ -192,11 +191,16 @@ def write_survey(writer, con: duckdb.DuckDBPyConnection, rng: np.random.Generato
             pct = np.clip(np.rint(block["latent"].to_numpy() * 22 + rng.normal(0, 8, len(block))), 0, 200)
             values = np.column_stack([values, pct.astype(np.int16)])
             codes = likert + items[items["item_kind"] == "percent"]["item_code"].tolist()
-        writer.insert("survey_answer", _long_answers(block["respondent_key"].to_numpy(), codes, values), count=False)
+        rows = respondents.index.get_indexer(block.index)
+        for j, code in enumerate(codes):
+            answers[SLOT_COLUMNS[slots.index(code)]][rows] = values[:, j]
     columns = ["respondent_key", "survey", "instrument_id", "year", "respondent_id", "survey_date", "unit_system",
                "unit_code", "weight", "sex", "age_group", "channel"]
     columns += [c for c in ("facility_id", "school_level", "respondent_group") if c in respondents]
-    writer.insert("survey_respondent", respondents[columns])
+    writer.insert("survey_respondent", pd.concat([respondents[columns].reset_index(drop=True),
+                                                  pd.DataFrame(answers)], axis=1))
+    write_slots(con, writer.batch_id, slots)
+    refresh_batch(con, writer.batch_id)
 
 
 PROJECT_STATUSES = ("not_started", "researching", "drafting", "submitted", "approved", "implementing", "completed")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -16,6 +17,7 @@ import duckdb
 
 from etl import limits as work_limits
 from etl import migrations
+from etl import snapshots
 from etl.access import Actor
 from etl.batches import DatasetExists, batch_transaction, file_sha256
 from etl.db import StoreError, check_database_file, default_wait, first_row, open_for_reading, open_store
@@ -241,30 +243,52 @@ def _attach_store(con: duckdb.DuckDBPyConnection, db_path: Path, *, read_only: b
     migrations.check_readable(con, db_path)
 
 
+def staging_memory() -> str:
+    """DuckDB's memory limit while a load stages, types, checks and writes a file: PAR_LOAD_MEMORY (e.g. '1GB'),
+    else 300 MB; past it DuckDB spills to the load's work folder, so a million-row file stays within a small
+    machine's memory beside the app."""
+    raw = os.environ.get("PAR_LOAD_MEMORY", "").strip() or "300MB"
+    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, flags=re.IGNORECASE):
+        raise StoreError("config", f"PAR_LOAD_MEMORY must be a size such as 300MB or 1GB, not {raw!r}")
+    return raw
+
+
 @contextmanager
 def staging_connection(db_path: Path, workdir: Path, wait_seconds: float | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """An in-memory DuckDB (spilling to `workdir`) with the store attached READ_ONLY as its default database: a
-    loader reads, types and checks a file here, in temp tables, while other processes may open the store
-    read-only (one that wants to write waits: DuckDB allows one writer or many readers). DuckDB refuses any write
-    to the store through it until `take_write_lock`."""
+    """An in-memory DuckDB (spilling to `workdir`) with the store's current snapshot (etl.snapshots; the store
+    itself when it has none) attached READ_ONLY as its default database: a loader reads, types and checks a file
+    here, in temp tables, without waiting for another load's write, while every reader goes on reading. DuckDB
+    refuses any write to the store through it until `take_write_lock`."""
     with open_for_reading(db_path, wait_seconds=wait_seconds):
-        pass  # the store is a database of this schema (an older one is upgraded first), not held by a writer
+        pass  # the store is a database of this schema (an older one is upgraded first)
     spill = workdir / "spill"
     spill.mkdir(exist_ok=True)
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "temp_directory": str(spill)})
+    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "temp_directory": str(spill),
+                                             "memory_limit": staging_memory()})
+    pin, lease = snapshots.hold(db_path)
     try:
-        _attach_store(con, db_path, read_only=True, wait_seconds=wait_seconds)
+        try:
+            _attach_store(con, pin.path, read_only=True, wait_seconds=wait_seconds)
+        except StoreError as exc:
+            if pin.generation is None:
+                raise
+            raise snapshots.as_database(exc, pin) from exc.__cause__
         yield con
     finally:
         con.close()
+        if lease is not None:
+            lease.release()
 
 
-def take_write_lock(con: duckdb.DuckDBPyConnection, db_path: Path, wait_seconds: float | None) -> None:
-    """Attach the store of a staging connection again, for writing: from here on this process holds the lock.
+def take_write_lock(con: duckdb.DuckDBPyConnection, db_path: Path, wait_seconds: float | None,
+                    lock: snapshots.WriteLock) -> None:
+    """Attach the store of a staging connection again, for writing: from here on this process holds the etl writer
+    lock (`lock`, let go after the staging connection closes, which publishes the snapshot) and DuckDB's own.
     The connection's temp tables (what was staged) stay."""
     con.execute("USE memory")
     con.execute("DETACH store")
     check_database_file(db_path, read_only=False)
+    lock.acquire(wait_seconds)
     _attach_store(con, db_path, read_only=False, wait_seconds=wait_seconds)
 
 
@@ -291,7 +315,8 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
         except ReadRejected as exc:
             raise LoadRejected(exc.problems) from exc
         for _attempt in range(STAGING_ATTEMPTS):
-            with staging_connection(db_path, workdir, wait_seconds) as con:
+            # The writer lock is entered first so it is let go last: the snapshot is copied from a closed store.
+            with snapshots.WriteLock(db_path) as lock, staging_connection(db_path, workdir, wait_seconds) as con:
                 state = store_state(con)
                 if options.get("replace_batch") is not None:    # refused before the file is read, and again below
                     try:
@@ -300,7 +325,7 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
                         raise _released(name, exc) from exc
                 staged = spec.stage(con, path, name, options, sha256=digest, source=source, max_bytes=max_bytes,
                                     workdir=workdir, progress=progress)
-                take_write_lock(con, db_path, wait_seconds)
+                take_write_lock(con, db_path, wait_seconds, lock)
                 if store_state(con) != state:
                     continue  # checked against a store that has changed since: check again, without the lock
                 try:

@@ -1,4 +1,5 @@
-"""The app's access to the store: a read-only connection per operation, results cached per database state."""
+"""The app's access to the store: a read-only connection per operation to the snapshot this script run reads
+(etl.snapshots), results cached per snapshot."""
 from __future__ import annotations
 
 import importlib
@@ -8,7 +9,8 @@ from typing import Any, Callable
 
 import streamlit as st
 
-from etl.db import StoreError, default_wait, open_for_reading, open_store
+from etl import snapshots
+from etl.db import StoreError, default_wait, open_for_reading
 from etl.paths import resolve_db_path
 from etl.releases import ReleaseRefused
 from metrics.releases import reads_store_state, release_view
@@ -17,6 +19,7 @@ from ui.text import md_escape
 
 
 APP_WAIT_SECONDS = 5.0  # a page waits less than the command line (10 s) before saying the store is busy
+_PIN = "_store_snapshot"  # session_state: the snapshot (etl.snapshots.Pin) this script run reads
 
 
 def db_path() -> Path:
@@ -28,23 +31,34 @@ def db_wait() -> float:
     return default_wait(APP_WAIT_SECONDS)
 
 
-def _stamp(path: Path) -> tuple:
-    """Changes whenever the database file (or its write-ahead log) changes, so caches follow loads."""
-    parts = []
-    for p in (path, path.with_name(path.name + ".wal")):
-        try:
-            stat = p.stat()
-            parts.append((stat.st_mtime_ns, stat.st_size))
-        except FileNotFoundError:
-            parts.append(None)
-    return tuple(parts)
+def pin_snapshot(path: Path) -> snapshots.Pin:
+    """Resolve the snapshot this script run reads (ensure_database, at the top of every run): every figure of the
+    page then comes from the same one, and a load committing meanwhile shows from the next run on."""
+    pin = snapshots.resolve(path)
+    st.session_state[_PIN] = pin
+    return pin
+
+
+def _run_pin(path: Path) -> snapshots.Pin:
+    """The run's snapshot; resolved again after this run wrote (the page shows what it wrote), when the run has
+    none, and for a store read without snapshot (its state is then read per call, as the cache key)."""
+    pin = st.session_state.get(_PIN)
+    mine = snapshots.published_here(path)
+    if (not isinstance(pin, snapshots.Pin) or pin.db != path or pin.generation is None
+            or (mine is not None and mine > pin.generation)):
+        pin = pin_snapshot(path)
+    return pin
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
-def _cached_call(target: str, db: str, stamp: tuple, args: tuple, kwargs: tuple, release: str = "draft") -> Any:
+def _cached_call(target: str, db: str, generation: str | None, stamp: tuple | None, args: tuple, kwargs: tuple,
+                 release: str = "draft") -> Any:
+    """`target(con, *args, **kwargs)` on the snapshot `generation` of `db` (or, None, on the database in the state
+    `stamp`): the pair is the cache key, so results follow the snapshots."""
     module_name, func_name = target.rsplit(".", 1)
     func = getattr(importlib.import_module(module_name), func_name)
-    with open_store(Path(db), read_only=True, wait_seconds=db_wait()) as con, release_view(con, release):
+    pin = snapshots.Pin(Path(db), generation, stamp)
+    with snapshots.reading(pin, wait_seconds=db_wait()) as con, release_view(con, release):
         return func(con, *args, **dict(kwargs))
 
 
@@ -59,9 +73,17 @@ def fetch(func: Callable, *args, **kwargs) -> Any:
     store as the chosen release shows it (metrics.releases.release_view)."""
     path = db_path()
     release = "draft" if reads_store_state(func) else release_selection()
+    target = f"{func.__module__}.{func.__qualname__}"
     try:
-        return _cached_call(f"{func.__module__}.{func.__qualname__}", str(path), _stamp(path), args,
-                            tuple(sorted(kwargs.items())), release)
+        for attempt in range(3):
+            pin = _run_pin(path) if attempt == 0 else pin_snapshot(path)
+            try:
+                return _cached_call(target, str(path), pin.generation, pin.stamp, args, tuple(sorted(kwargs.items())),
+                                    release)
+            except snapshots.SnapshotGone:  # removed since the run resolved it (a very long run): resolve again
+                continue
+        pin = snapshots.Pin(path, None, snapshots.stamp(path))
+        return _cached_call(target, str(path), None, pin.stamp, args, tuple(sorted(kwargs.items())), release)
     except StoreError as exc:
         stop_with_store_error(exc, st.session_state.get("lang", "vi"))
     except ReleaseRefused:      # a link naming a release that does not exist: back to the latest, said once
@@ -85,10 +107,12 @@ def ensure_database(lang: str) -> None:
             if not path.exists():
                 _build_with_progress(path, lang)
     try:
+        snapshots.refresh(path)  # etl publishes a snapshot for a store that has none (older, or written outside etl)
         with open_for_reading(path, wait_seconds=db_wait()):
             pass  # an older schema is upgraded here, by etl
     except StoreError as exc:
         stop_with_store_error(exc, lang)
+    pin_snapshot(path)
 
 
 def _build_with_progress(path: Path, lang: str) -> None:

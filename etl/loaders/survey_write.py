@@ -2,9 +2,10 @@
 
 Made while staging, before the write lock: the quarantine rows with their file rows and reasons
 (`survey_quarantined`) and the summary by province or facility. Under the write lock, inside the caller's
-transaction, from the staging connection's temp tables: only inserts of new facilities, respondents, answers
-(long: one row per respondent and item, unpivoted in SQL) and, with --keep-valid, the refused rows with their
-reasons. Rows with any problem in `survey_problem` are never written to the data tables."""
+transaction, from the staging connection's temp tables: inserts of new facilities, respondents with their
+answers (compact: one row per respondent, answers in a01..a64, survey_slot saying which item each holds), the
+batch's sufficient statistics computed from those rows (etl.survey_stats) and, with --keep-valid, the refused rows
+with their reasons. Rows with any problem in `survey_problem` are never written to the data tables."""
 from __future__ import annotations
 
 from datetime import datetime, timezone
@@ -15,6 +16,8 @@ from etl.batches import BatchWriter
 from etl.loaders.survey_read import Layout, read_text
 from etl.loaders.survey_rows import RowContext, register_table
 from etl.loaders.survey_report import MESSAGES
+from etl.survey_stats.plan import SLOT_COLUMNS, MAX_SLOTS
+from etl.survey_stats.store import refresh_batch, write_slots
 
 _VALID = "rec NOT IN (SELECT rec FROM survey_problem)"
 
@@ -38,7 +41,7 @@ def write_survey(writer: BatchWriter, ctx: RowContext, *, source: str, replaced:
     facility_sql = "NULL::VARCHAR"
     if kind.facility_type:
         id_col, name_col = kind.facility_columns
-        facility_sql = id_col
+        facility_sql = f"r.{id_col}"
         writer.insert_sql("facility", f"""
             SELECT ? AS facility_type, {id_col} AS facility_id, arg_min({name_col}, rec) AS name,
                    arg_min(unit_system, rec) AS unit_system, arg_min(unit_code, rec) AS unit_code
@@ -48,27 +51,25 @@ def write_survey(writer: BatchWriter, ctx: RowContext, *, source: str, replaced:
                 WHERE b.status = 'current' AND b.source = ? AND f.facility_type = ? AND b.batch_id IS DISTINCT FROM ?)
             GROUP BY {id_col} ORDER BY min(rec)""", [kind.facility_type, source, kind.facility_type, replaced],
                           count=False)
-    # Rows carry their keys, so their physical order does not matter: letting DuckDB write in parallel halves
-    # the time of the 33 million answer rows on two cores (row groups still hold narrow ranges of keys).
+    codes = ctx.item_codes()
+    if len(codes) > MAX_SLOTS:
+        raise ValueError(f"{len(codes)} item columns: the compact answer layout holds at most {MAX_SLOTS}")
+    # validated item codes (survey_instruments.ITEM_CODE) into fixed column names: a blank answer stays NULL
+    answers = "".join(f', s."i_{c}"::SMALLINT AS {SLOT_COLUMNS[i]}' for i, c in enumerate(codes))
+    # Rows carry their keys, so their physical order does not matter: letting DuckDB write in parallel is faster
+    # on two cores (row groups still hold narrow ranges of keys).
     con.execute("SET preserve_insertion_order = false")
     try:
         writer.insert_sql("survey_respondent", f"""
-            SELECT ? + rec AS respondent_key, ? AS survey, instrument_id, row_year AS year, respondent_id,
-                   survey_date, unit_system, unit_code, {facility_sql} AS facility_id, school_level, respondent_group,
-                   weight, sex, age_group, channel, stratum, psu
-            FROM survey_rows WHERE {valid}""", [start, kind.survey])
-        codes = ctx.item_codes()
-        if codes:
-            # validated item codes (survey_instruments.ITEM_CODE); blank answers are NULL and UNPIVOT drops them
-            typed = ", ".join(f'"i_{c}" AS "{c}"' for c in codes)
-            listed = ", ".join(f'"{c}"' for c in codes)
-            writer.insert_sql("survey_answer", f"""
-                SELECT ? + rec AS respondent_key, item_code, value
-                FROM (UNPIVOT (SELECT rec, {typed} FROM (SELECT rowid + 1 AS rec, * FROM survey_stage)
-                               WHERE NOT blank AND {valid})
-                      ON {listed} INTO NAME item_code VALUE value)""", [start], count=False)
+            SELECT ? + r.rec AS respondent_key, ? AS survey, r.instrument_id, r.row_year AS year, r.respondent_id,
+                   r.survey_date, r.unit_system, r.unit_code, {facility_sql} AS facility_id, r.school_level,
+                   r.respondent_group, r.weight, r.sex, r.age_group, r.channel, r.stratum, r.psu{answers}
+            FROM survey_rows r JOIN (SELECT rowid + 1 AS rec, * FROM survey_stage) s USING (rec)
+            WHERE {valid.replace('rec', 'r.rec', 1)}""", [start, kind.survey])
     finally:
         con.execute("RESET preserve_insertion_order")
+    write_slots(con, writer.batch_id, codes)
+    refresh_batch(con, writer.batch_id)
 
 
 def prepare_quarantine(con: duckdb.DuckDBPyConnection, layout: Layout) -> None:

@@ -1,4 +1,7 @@
-"""Versioned schema migrations: numbered SQL files applied in order, recorded in schema_version."""
+"""Versioned schema migrations: numbered SQL files applied in order, recorded in schema_version.
+
+A migration that must move data in ways SQL alone cannot (answers into a new layout, statistics computed by
+etl code) has a module step_NNN.py beside its SQL file; its `after(con)` runs in the same transaction."""
 from __future__ import annotations
 
 import re
@@ -80,9 +83,23 @@ def migrate(con: duckdb.DuckDBPyConnection) -> list[int]:
             continue
         with transaction(con):
             con.execute(sql)
+            run_step(number, con)
             con.execute(
                 "INSERT INTO schema_version VALUES (?, ?, ?)",
                 [number, description, datetime.now(timezone.utc).replace(tzinfo=None)],
             )
         applied.append(number)
     return applied
+
+
+def run_step(number: int, con: duckdb.DuckDBPyConnection) -> None:
+    """Run step_NNN.after(con) when that module exists."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{__package__}.step_{number:03d}")
+    except ModuleNotFoundError as exc:
+        if exc.name != f"{__package__}.step_{number:03d}":
+            raise
+        return
+    module.after(con)

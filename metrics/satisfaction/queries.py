@@ -1,11 +1,12 @@
-"""The aggregating SQL: per finest group x stratum x PSU, the sums a design-based ratio estimate needs.
+"""Reading the sufficient statistics: per finest group x stratum x PSU, the sums a design-based ratio estimate needs.
 
-DuckDB aggregates the answers once per respondent (valid answers, answers at 4-5 and the sum of values in
-each dimension), then per finest group (province or hospital/school, and any breakdown), stratum and
-cluster sums the PSU totals sum(w x), sum(w y) and the respondent-level squares sum(w^2 x y). Respondents
-that are their own PSU (no psu and no default cluster) share one row per group and stratum (`cl` NULL),
-so a million of them still cost one row. Item and dimension codes come from the instrument tables; user
-input only ever reaches SQL as a parameter.
+The sums are computed once, when a survey batch is written (etl.survey_stats: per batch, year, form, province,
+facility, school level, respondent group, stratum and cluster, in survey_stat_cell), so a figure here sums a few
+thousand rows whatever the number of respondents: pages never read the answers. The sums are those the former
+per-answer SQL made (tests/metrics/satisfaction_oracle.py keeps it, and the tests compare the two): per item set
+the respondent-level sums n, m, ys, wx, wys, wyv and the squares sum(w^2 x y); per pair of headline dimensions
+the cross sums; per item and valid value the counts and sums of weights; the respondents' scores; the complete
+respondents' sums for Cronbach's alpha. User input only ever reaches SQL as a parameter.
 """
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ import pandas as pd
 from metrics.satisfaction.sources import CURRENT
 from metrics.satisfaction.units import Scope, scope_sql
 
-GRAIN_SQL = {  # grain name -> respondent columns; fixed here, never from input
+GRAIN_SQL = {  # grain name -> cell columns; fixed here, never from input
     "province": ["unit_system", "unit_code"],
     "facility": ["unit_system", "unit_code", "facility_id"],
     "school_level": ["school_level"],
@@ -34,7 +35,7 @@ VALUES = range(1, 6)
 
 
 def grain_columns(level: str, breakdown: tuple[str, ...]) -> list[str]:
-    """Respondent columns of a level ('' for the country) and breakdowns."""
+    """Cell columns of a level ('' for the country) and breakdowns."""
     columns = list(GRAIN_SQL.get(level, []))
     for b in breakdown:
         if b not in BREAKDOWNS:
@@ -43,117 +44,100 @@ def grain_columns(level: str, breakdown: tuple[str, ...]) -> list[str]:
     return columns
 
 
-def _cluster_sql(survey: str) -> str:
-    default = DEFAULT_CLUSTER.get(survey)
-    return f"coalesce('p:' || psu, 'f:' || {default})" if default else "'p:' || psu"
-
-
-def prefix(survey: str, year: int, source: str, columns: list[str], scope: Scope, form: str | None,
-           dims: list[str]) -> tuple[str, list]:
-    """CTEs `items` (valid range, satisfied threshold - NULL for percent items - and k, the 1-based index of
-    the item's dimension in `dims`, NULL if absent) and `r` (the respondents counted, with stratum and
-    cluster), with their parameters."""
+def cells(survey: str, year: int, source: str, scope: Scope, form: str | None) -> tuple[str, list]:
+    """SQL of the finest groups counted (the source's current batches of the survey and year, the form, the
+    scope), with its parameters: batch_id, g and every cell column."""
     where, scope_params = scope_sql(scope)
-    grain = "".join(f", {c}" for c in columns if c != "instrument_id")
     sql = f"""
-    WITH items AS (
-        SELECT i.instrument_id, i.item_code, list_position(?::VARCHAR[], i.dimension_code) AS k, i.value_min AS lo,
-               i.value_max AS hi, CASE WHEN i.item_kind = 'likert' THEN s.satisfied_min END AS sat
-        FROM instrument_item i JOIN instrument s USING (instrument_id)
-        WHERE s.survey = ? AND i.batch_id IN ({CURRENT}) AND s.batch_id IN ({CURRENT})
-    ),
-    r AS (
-        SELECT respondent_key, batch_id, instrument_id{grain}, coalesce(weight, 1.0) AS w, weight IS NOT NULL AS hw,
-               stratum, {_cluster_sql(survey)} AS cl
-        FROM survey_respondent
+        SELECT * FROM survey_stat_cell
         WHERE batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = ?)
-          AND survey = ? AND year = ? AND (?::VARCHAR IS NULL OR instrument_id = ?){where}
-    )"""
-    return sql, [list(dims), survey, source, survey, year, form, form, *scope_params]
+          AND survey = ? AND year = ? AND (?::VARCHAR IS NULL OR instrument_id = ?){where}"""
+    return sql, [source, survey, year, form, form, *scope_params]
+
+
+def _sums(names: list[str], table: str = "s") -> str:
+    return ", ".join(f"sum({table}.{n})::DOUBLE AS {n}" for n in names)
 
 
 def set_moments(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, sets: pd.DataFrame,
                 dims: list[str], columns: list[str], scope: Scope, form: str | None,
                 elements: list[str]) -> pd.DataFrame:
-    """Sums per finest group, stratum, cluster and item set, long: one row each. For `elements` (dimension
-    codes), the headline rows also get the totals and respondent-level cross sums of their plain mean
-    (columns em_*)."""
-    sql_prefix, params = prefix(survey, year, source, columns, scope, form, dims)
-    # One sum per dimension instead of three: each valid answer adds 1 + 2^8 [answer at 4-5] + 2^16 value, so
-    # the sum holds x (valid answers, bits 0-7), s (answers at 4-5, bits 8-15) and v (sum of values, bits
-    # 16+); no dimension has 256 items. Aggregates over every answer are the query's main cost, and CASE
-    # sums run faster than FILTER clauses. k indexes `dims`, so the SQL text holds no codes.
-    packed = [f"sum(CASE WHEN i.k = {k} THEN 1 + 256 * coalesce(a.value >= i.sat, false)::BIGINT + 65536 * a.value "
-              f"ELSE 0 END) AS c{k}" for k in range(1, len(dims) + 1)]
-    unpack = {"x": "(p.c{k} & 255)", "s": "((p.c{k} >> 8) & 255)", "v": "(p.c{k} >> 16)"}
-    set_exprs, aggregates = [], []
-    for j, members in enumerate(sets["dims"]):
-        ks = [dims.index(d) + 1 for d in members]
-        for v, expr in unpack.items():
-            set_exprs.append(" + ".join(expr.format(k=k) for k in ks) + f" AS {v}_{j}")
-        x, s, v = f"x_{j}", f"s_{j}", f"v_{j}"
-        has, alls = f"({x} > 0)::INTEGER", f"({x} > 0 AND {s} = {x})::INTEGER"
-        aggregates += [
-            f"sum({has}) AS n_{j}", f"sum({x}) AS m_{j}", f"sum({s}) AS ys_{j}",
-            f"coalesce(bool_or(hw AND {x} > 0), false) AS weighted_{j}",
-            f"sum(w * {x}) AS wx_{j}", f"sum(w * {s}) AS wys_{j}", f"sum(w * {v}) AS wyv_{j}",
-            f"sum(w * w * {x} * {x}) AS w2xx_{j}", f"sum(w * w * {x} * {s}) AS w2xys_{j}",
-            f"sum(w * w * {s} * {s}) AS w2ysys_{j}", f"sum(w * w * {x} * {v}) AS w2xyv_{j}",
-            f"sum(w * w * {v} * {v}) AS w2yvyv_{j}", f"sum({alls}) AS na_{j}", f"sum(w * {has}) AS sw_{j}",
-            f"sum(w * w * {has}) AS sw2_{j}", f"sum(w * {alls}) AS swa_{j}", f"sum(w * w * {alls}) AS sw2a_{j}"]
-    # The plain mean of element ratios needs, per group, sum(w y_k), sum(w x_k) and sum(w^2 y_k y_l), sum(w^2 y_k
-    # x_l), sum(w^2 x_k x_l) over element pairs: a few more sums in the same pass.
-    element_sets = [int(sets.index[(sets["set_kind"] == "dimension") & (sets["set_code"] == d)][0]) for d in elements]
-    for a, ja in enumerate(element_sets):
-        aggregates += [f"sum(w * s_{ja}) AS em_y_{a}", f"sum(w * x_{ja}) AS em_x_{a}"]
-        for b, jb in enumerate(element_sets):
-            aggregates.append(f"sum(w * w * s_{ja} * x_{jb}) AS em_yx_{a}_{b}")
-            if b >= a:
-                aggregates += [f"sum(w * w * s_{ja} * s_{jb}) AS em_yy_{a}_{b}",
-                               f"sum(w * w * x_{ja} * x_{jb}) AS em_xx_{a}_{b}"]
+    """Sums per finest group, stratum, cluster and item set, long: one row each (set_index: the row of `sets`).
+    For `elements` (dimension codes), the headline rows also get the totals and respondent-level cross sums of
+    their plain mean (columns em_*)."""
+    cell_sql, params = cells(survey, year, source, scope, form)
     keys = columns + DESIGN_KEYS
-    group = ", ".join(f"r.{c}" for c in keys)
-    sql = f"""{sql_prefix},
-    p AS (
-        SELECT a.respondent_key, {', '.join(packed)}
-        FROM survey_answer a JOIN r USING (respondent_key)
-        JOIN items i ON i.instrument_id = r.instrument_id AND i.item_code = a.item_code
-        WHERE a.value BETWEEN i.lo AND i.hi AND i.k > 0 AND a.batch_id IN (SELECT DISTINCT batch_id FROM r)
-        GROUP BY a.respondent_key
-    ),
-    q AS (SELECT {group}, r.w, r.hw, {', '.join(set_exprs)} FROM p JOIN r USING (respondent_key))
-    SELECT {', '.join(keys)}, {', '.join(aggregates)} FROM q
-    GROUP BY {', '.join(keys)}
-    """
-    wide = con.execute(sql, params).df()
-    parts = []
-    cross = [c for c in wide.columns if c.startswith("em_")]
-    for j in range(len(sets)):
-        part = wide[keys + [f"{s}_{j}" for s in STATS]].rename(columns={f"{s}_{j}": s for s in STATS})
-        if j == 0 and cross:       # the headline is set 0
-            part = pd.concat([part, wide[cross].astype("float64")], axis=1)
-        parts.append(part.assign(set_index=j))
-    long = pd.concat(parts, ignore_index=True)
-    long = long[long["n"] > 0].copy()
-    long[SUMMED] = long[SUMMED].astype("float64")
+    select = ", ".join(f"c.{k}" for k in keys)
+    # The table's item sets by position: a set the statistics hold but the table does not ask for is left out.
+    wanted = [f"{kind}:{code}" for kind, code in zip(sets["set_kind"], sets["set_code"])]
+    frame = con.execute(f"""
+        WITH c AS ({cell_sql})
+        SELECT {select}, s.set_kind, s.set_code, {_sums(SUMMED)}, bool_or(s.weighted) AS weighted,
+               list_position(?::VARCHAR[], s.set_kind || ':' || s.set_code) - 1 AS set_index
+        FROM survey_stat_set s JOIN c USING (batch_id, g)
+        GROUP BY ALL""", [*params, wanted]).df()
+    long = frame[(frame["set_index"] >= 0) & (frame["n"] > 0)]
+    long = long[keys + list(STATS) + ["set_index"]].reset_index(drop=True)
+    long["set_index"] = long["set_index"].astype("int64")
+    if elements and len(long):
+        long = _with_element_sums(con, long, frame, keys, elements, cell_sql, params)
     return long
+
+
+def _with_element_sums(con: duckdb.DuckDBPyConnection, long: pd.DataFrame, frame: pd.DataFrame, keys: list[str],
+                       elements: list[str], cell_sql: str, params: list) -> pd.DataFrame:
+    """em_y_a, em_x_a (the element's own wys, wx), em_yx_a_b, em_yy_a_b, em_xx_a_b (b >= a for the last two): the
+    element's own squares on the diagonal, the pair sums off it; on the headline rows (set_index 0), 0 where a
+    group has no answer in an element. One query pivots them (codes as parameters); the merge matches missing
+    keys (no stratum, no cluster) to each other."""
+    select = ", ".join(f"c.{k}" for k in keys)
+    named = {f"e{a}": code for a, code in enumerate(elements)}
+    aggregates = []
+    for a in range(len(elements)):
+        own = f"u.a = $e{a} AND u.b = $e{a}"
+        aggregates += [f"coalesce(sum(CASE WHEN {own} THEN u.wys END), 0) AS em_y_{a}",
+                       f"coalesce(sum(CASE WHEN {own} THEN u.wx END), 0) AS em_x_{a}"]
+        for b in range(len(elements)):
+            pair = f"u.a = $e{a} AND u.b = $e{b}"
+            aggregates.append(f"coalesce(sum(CASE WHEN {pair} THEN u.yx END), 0) AS em_yx_{a}_{b}")
+            if b >= a:
+                aggregates += [f"coalesce(sum(CASE WHEN {pair} THEN u.yy END), 0) AS em_yy_{a}_{b}",
+                               f"coalesce(sum(CASE WHEN {pair} THEN u.xx END), 0) AS em_xx_{a}_{b}"]
+    # The cell query's positional parameters become named ones, so the element codes can be named too.
+    numbered = {f"p{i}": value for i, value in enumerate(params)}
+    cell_named = cell_sql
+    for i in range(len(params)):
+        cell_named = cell_named.replace("?", f"$p{i}", 1)
+    em = con.execute(f"""
+        WITH c AS ({cell_named}),
+        u AS (
+            SELECT {select}, s.set_code AS a, s.set_code AS b, s.wys, s.wx, s.w2xys AS yx, s.w2ysys AS yy,
+                   s.w2xx AS xx
+            FROM survey_stat_set s JOIN c USING (batch_id, g) WHERE s.set_kind = 'dimension'
+            UNION ALL
+            SELECT {select}, p.dim_a, p.dim_b, NULL, NULL, p.yx, p.yy, p.xx
+            FROM survey_stat_pair p JOIN c USING (batch_id, g)
+        )
+        SELECT {', '.join(f'u.{k}' for k in keys)}, {', '.join(aggregates)} FROM u GROUP BY ALL""",
+                    {**numbered, **named}).df()
+    head = long.loc[long["set_index"] == 0, keys]
+    values = head.merge(em, on=keys, how="left").drop(columns=keys).astype("float64").fillna(0.0)
+    values.index = head.index
+    return pd.concat([long, values.reindex(long.index)], axis=1)
 
 
 def value_counts(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, columns: list[str],
                  scope: Scope, form: str | None) -> pd.DataFrame:
     """Valid answers per finest group, stratum, cluster, form, item and value: count and sums of weights and
     squared weights."""
-    sql_prefix, params = prefix(survey, year, source, columns, scope, form, [])
-    group = "".join(f"r.{c}, " for c in columns + DESIGN_KEYS)
-    sql = f"""{sql_prefix}
-    SELECT {group}r.instrument_id AS form, a.item_code, a.value, count(*) AS c, sum(r.w) AS cw, sum(r.w * r.w) AS cw2,
-           bool_or(r.hw) AS weighted
-    FROM survey_answer a JOIN r USING (respondent_key)
-    JOIN items i ON i.instrument_id = r.instrument_id AND i.item_code = a.item_code
-    WHERE a.value BETWEEN i.lo AND i.hi AND a.batch_id IN (SELECT DISTINCT batch_id FROM r)
-    GROUP BY ALL
-    """
-    return con.execute(sql, params).df()
+    cell_sql, params = cells(survey, year, source, scope, form)
+    select = "".join(f"c.{k}, " for k in columns + DESIGN_KEYS)
+    return con.execute(f"""
+        WITH c AS ({cell_sql})
+        SELECT {select}c.instrument_id AS form, v.item_code, v.value, sum(v.c)::BIGINT AS c, sum(v.cw) AS cw,
+               sum(v.cw2) AS cw2, bool_or(v.weighted) AS weighted
+        FROM survey_stat_value v JOIN c USING (batch_id, g)
+        GROUP BY ALL""", params).df()
 
 
 def item_moments(counts: pd.DataFrame, items: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -178,60 +162,51 @@ def item_moments(counts: pd.DataFrame, items: pd.DataFrame, keys: list[str]) -> 
 
 def scores(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, scope: Scope, dims: list[str],
            item: str | None) -> pd.DataFrame:
-    """Distribution of respondents' mean valid answer over an item set (or one item): score, respondents."""
-    sql_prefix, params = prefix(survey, year, source, [], scope, None, dims)
-    sql = f"""{sql_prefix},
-    p AS (
-        SELECT a.respondent_key, sum(a.value) / count(*) AS score
-        FROM survey_answer a JOIN r USING (respondent_key)
-        JOIN items i ON i.instrument_id = r.instrument_id AND i.item_code = a.item_code
-        WHERE a.value BETWEEN i.lo AND i.hi AND i.sat IS NOT NULL AND i.k > 0
-          AND a.batch_id IN (SELECT DISTINCT batch_id FROM r) AND (?::VARCHAR IS NULL OR a.item_code = ?)
-        GROUP BY a.respondent_key
-    )
-    SELECT round(score, 9) AS score, count(*) AS respondents FROM p GROUP BY 1 ORDER BY 1
-    """
-    return con.execute(sql, [*params, item, item]).df()
+    """Distribution of respondents' mean valid Likert answer over an item set (the set of `dims`) or one item:
+    score, respondents."""
+    from metrics.satisfaction.instrument import instrument_items, item_sets  # instrument imports this module
+
+    cell_sql, params = cells(survey, year, source, scope, None)
+    if item is not None:     # one answer each: the score is the answer, on forms where the item is Likert
+        return con.execute(f"""
+            WITH c AS ({cell_sql})
+            SELECT v.value::DOUBLE AS score, sum(v.c)::BIGINT AS respondents
+            FROM survey_stat_value v JOIN c USING (batch_id, g)
+            JOIN instrument_item i ON i.instrument_id = c.instrument_id AND i.item_code = v.item_code
+            WHERE v.item_code = ? AND i.item_kind = 'likert' AND i.batch_id IN ({CURRENT})
+            GROUP BY 1 ORDER BY 1""", [*params, item]).df()
+    sets = item_sets(instrument_items(con, survey), survey)
+    match = sets[sets["dims"].map(lambda members: list(members) == list(dims))]
+    if match.empty:
+        return pd.DataFrame({"score": pd.Series(dtype="float64"), "respondents": pd.Series(dtype="int64")})
+    kind, code = match.iloc[0]["set_kind"], match.iloc[0]["set_code"]
+    return con.execute(f"""
+        WITH c AS ({cell_sql})
+        SELECT s.score, sum(s.respondents)::BIGINT AS respondents
+        FROM survey_stat_score s JOIN c USING (batch_id, g)
+        WHERE s.set_kind = ? AND s.set_code = ?
+        GROUP BY 1 ORDER BY 1""", [*params, kind, code]).df()
 
 
 def coverage(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, form: str | None) -> tuple[int, int]:
     """(units covered, units in the year's code system): provinces with respondents in the dataset, out of
     the 63 (vn63, up to 2024) or 34 (vn34, from 2025)."""
     system = "vn34" if year >= 2025 else "vn63"
+    cell_sql, params = cells(survey, year, source, Scope(), form)
     covered, total = con.execute(
-        f"""SELECT (SELECT count(DISTINCT unit_code) FROM survey_respondent
-                    WHERE batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = ?)
-                      AND survey = ? AND year = ? AND unit_system = ? AND (?::VARCHAR IS NULL OR instrument_id = ?)),
+        f"""SELECT (SELECT count(DISTINCT unit_code) FROM ({cell_sql}) c WHERE unit_system = ?),
                    (SELECT count(*) FROM unit WHERE code_system = ? AND batch_id IN ({CURRENT}))""",
-        [source, survey, year, system, form, form, system]).fetchone()
+        [*params, system, system]).fetchone()
     return int(covered), int(total)
 
 
 def reliability_sums(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, scope: Scope,
-                     form: str, sizes: dict[int, int], dims: list[str]) -> pd.DataFrame:
-    """For one form: per dimension k, the complete respondents' count and sums of their totals T and T^2
-    (kind 'total'), and per item the sums of v and v^2 over those respondents (kind 'item')."""
-    sql_prefix, params = prefix(survey, year, source, [], scope, form, dims)
-    # Per respondent and dimension: valid answers in bits 0-7 and their sum above (see set_moments); a
-    # respondent is complete for k when every item of k has a valid answer: bit k of `mask`.
-    packed = ", ".join(f"sum(CASE WHEN a.k = {k} THEN 1 + 256 * a.value ELSE 0 END) AS c{k}" for k in sizes)
-    mask = " + ".join(f"((c{k} & 255) = {n})::BIGINT * {1 << k}" for k, n in sizes.items())
-    totals = " UNION ALL ".join(
-        f"SELECT 'total', {k}, NULL, count(*), sum(c{k} >> 8), sum((c{k} >> 8) * (c{k} >> 8)) "
-        f"FROM m WHERE (mask >> {k}) & 1 = 1" for k in sizes)
-    sql = f"""{sql_prefix},
-    a AS (
-        SELECT a.respondent_key, i.k, a.item_code, a.value
-        FROM survey_answer a JOIN r USING (respondent_key)
-        JOIN items i ON i.instrument_id = r.instrument_id AND i.item_code = a.item_code
-        WHERE a.value BETWEEN i.lo AND i.hi AND i.sat IS NOT NULL AND i.k > 0
-          AND a.batch_id IN (SELECT DISTINCT batch_id FROM r)
-    ),
-    p AS (SELECT respondent_key, {packed} FROM a GROUP BY respondent_key),
-    m AS (SELECT *, {mask} AS mask FROM p)
-    {totals}
-    UNION ALL
-    SELECT 'item', a.k, a.item_code, count(*), sum(a.value), sum(a.value * a.value)
-    FROM a JOIN m USING (respondent_key) WHERE (m.mask >> a.k) & 1 = 1 GROUP BY a.k, a.item_code
-    """
-    return pd.DataFrame(con.execute(sql, params).fetchall(), columns=["kind", "k", "item_code", "n", "s", "ss"])
+                     form: str) -> pd.DataFrame:
+    """For one form: per dimension, the complete respondents' count and sums of their totals T and T^2 (item_code
+    NULL) and per item the sums of v and v^2 over those respondents."""
+    cell_sql, params = cells(survey, year, source, scope, form)
+    return con.execute(f"""
+        WITH c AS ({cell_sql})
+        SELECT r.dimension_code, r.item_code, sum(r.n)::BIGINT AS n, sum(r.s)::DOUBLE AS s, sum(r.ss)::DOUBLE AS ss
+        FROM survey_stat_reliability r JOIN c USING (batch_id, g)
+        GROUP BY ALL""", params).df()

@@ -1,4 +1,5 @@
-"""Cronbach's alpha per form and dimension with Feldt's interval, from sums aggregated in SQL."""
+"""Cronbach's alpha per form and dimension with Feldt's interval, from the complete respondents' sums kept at load
+time (metrics.satisfaction.queries.reliability_sums)."""
 from __future__ import annotations
 
 import duckdb
@@ -27,21 +28,21 @@ def reliability(con: duckdb.DuckDBPyConnection, survey: str, year: int, *, unit:
     rows = []
     for form_id, own in likert.groupby("form", sort=True):
         counts = own.groupby("dimension_code").size()
-        sizes = {k: int(counts[d]) for k, d in enumerate(dims, 1) if counts.get(d, 0) >= 2}
+        sizes = {d: int(counts[d]) for d in dims if counts.get(d, 0) >= 2}
         if not sizes:
             continue
-        sums = reliability_sums(con, survey, year, chosen, scope, form_id, sizes, dims)
-        for k, n_items in sizes.items():
-            total = sums[(sums["kind"] == "total") & (sums["k"] == k)]
-            item_sums = sums[(sums["kind"] == "item") & (sums["k"] == k)]
+        sums = reliability_sums(con, survey, year, chosen, scope, form_id)
+        for code, n_items in sizes.items():
+            mine = sums[sums["dimension_code"] == code]
+            total, item_sums = mine[mine["item_code"].isna()], mine[mine["item_code"].notna()]
             n = int(total["n"].iloc[0]) if len(total) else 0
             if n < 2 or len(item_sums) != n_items:
                 continue
             alpha = stats.cronbach_alpha_from_sums(n, item_sums["s"], item_sums["ss"], float(total["s"].iloc[0]),
                                                    float(total["ss"].iloc[0]))
             low, high = stats.feldt_interval(alpha, n, n_items, level)
-            first = own[own["dimension_code"] == dims[k - 1]].iloc[0]
-            rows.append({"form": form_id, "dimension_code": dims[k - 1], "dimension_vi": first["dimension_vi"],
+            first = own[own["dimension_code"] == code].iloc[0]
+            rows.append({"form": form_id, "dimension_code": code, "dimension_vi": first["dimension_vi"],
                          "dimension_en": first["dimension_en"], "n_items": n_items, "n_respondents": n,
                          "alpha": alpha, "alpha_ci_low": low, "alpha_ci_high": high, "source": chosen})
     return pd.DataFrame(rows, columns=columns)

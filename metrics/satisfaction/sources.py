@@ -11,12 +11,13 @@ CURRENT = "SELECT batch_id FROM batch WHERE status = 'current'"
 
 
 def survey_datasets(con: duckdb.DuckDBPyConnection, survey: str | None = None) -> pd.DataFrame:
-    """Current survey datasets: survey, year, source, respondents and batch ids."""
+    """Current survey datasets: survey, year, source, respondents and batch ids (from the statistics kept per
+    batch, not the respondents)."""
     return con.execute(
         """
-        SELECT r.survey, r.year, b.source, count(*) AS respondents,
+        SELECT r.survey, r.year, b.source, sum(r.respondents)::BIGINT AS respondents,
                list(DISTINCT r.batch_id ORDER BY r.batch_id) AS batch_ids
-        FROM survey_respondent r JOIN batch b USING (batch_id)
+        FROM survey_stat_cell r JOIN batch b USING (batch_id)
         WHERE b.status = 'current' AND (? IS NULL OR r.survey = ?)
         GROUP BY ALL ORDER BY r.survey, r.year, b.source
         """, [survey, survey]).df()

@@ -11,6 +11,7 @@ import pytest
 
 from scipy import stats as sps
 
+from etl.survey_stats.store import put_answers
 from metrics import satisfaction as sat
 from metrics import stats
 from tests.conftest import PROJECT
@@ -47,6 +48,7 @@ def add_instrument(con, instrument_id: str, survey: str, dims: list[tuple[str, s
 def add_respondents(con, batch: int, survey: str, instrument: str, year: int, rows: list[dict]) -> None:
     """rows: unit ('vn63', '01'), answers {item: value}, optional weight, facility, school_level, group."""
     start = con.execute("SELECT coalesce(max(respondent_key), 0) FROM survey_respondent").fetchall()[0][0]
+    answers = []
     for i, row in enumerate(rows, start + 1):
         system, code = row.get("unit", ("vn63", "01"))
         con.execute(
@@ -55,8 +57,9 @@ def add_respondents(con, batch: int, survey: str, instrument: str, year: int, ro
             "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [i, batch, survey, instrument, year, f"R{i}", system, code, row.get("facility"),
              row.get("school_level"), row.get("group"), row.get("weight")])
-        for item, value in row["answers"].items():
-            con.execute("INSERT INTO survey_answer VALUES (?, ?, ?, ?)", [batch, i, item, value])
+        answers += [{"respondent_key": i, "item_code": item, "value": value} for item, value in row["answers"].items()]
+    # answers go into the respondents' compact columns, and the batch's statistics are computed, as a load does
+    put_answers(con, batch, pd.DataFrame(answers, columns=["respondent_key", "item_code", "value"]))
 
 
 HEALTH_DIMS = [("A", "section", [("A1", LIKERT), ("A2", LIKERT)]), ("E", "section", [("E1", LIKERT)]),

@@ -3,6 +3,7 @@ import pandas as pd
 import pytest
 
 from etl.batches import batch_transaction
+from etl.survey_stats.store import put_answers
 from metrics.trend import trend
 
 # Totals for 2024 (vn63) and 2025 (vn34), loaded as an upload: index = total (maximum 100 points).
@@ -125,7 +126,7 @@ def sipas_store(writable_store):
     with batch_transaction(writable_store, kind="sipas", source="upload",
                            dataset_key="sipas:2024:upload") as writer:
         writer.insert("survey_respondent", pd.DataFrame(respondents))
-        writer.insert("survey_answer", pd.DataFrame(answers), count=False)
+        put_answers(writable_store, writer.batch_id, pd.DataFrame(answers))
     return writable_store
 
 

@@ -14,6 +14,7 @@ import pytest
 
 from metrics import uncertainty as unc
 from etl.load import load_file
+from etl.survey_stats.store import refresh_batch
 from tests.conftest import PROJECT
 from ui.format import ordinal
 from ui.i18n import t
@@ -206,9 +207,10 @@ def _grow_sipas_sample(path, year: int, times: int) -> None:
         con.execute("INSERT INTO survey_respondent SELECT * REPLACE (respondent_key + ? AS respondent_key, "
                     "respondent_id || ? AS respondent_id) FROM survey_respondent "
                     "WHERE survey = 'sipas' AND year = ? AND respondent_key <= ?", [offset, f"-x{copy}", year, top])
-        con.execute("INSERT INTO survey_answer SELECT a.* REPLACE (a.respondent_key + ? AS respondent_key) "
-                    "FROM survey_answer a JOIN survey_respondent r USING (respondent_key) "
-                    "WHERE r.survey = 'sipas' AND r.year = ? AND r.respondent_key <= ?", [offset, year, top])
+    # the copies carry their answers in their own rows; the batches' statistics follow, as after a load
+    for (batch,) in con.execute("SELECT DISTINCT batch_id FROM survey_respondent WHERE survey = 'sipas' AND year = ?",
+                                [year]).fetchall():
+        refresh_batch(con, batch)
     con.close()
 
 
