@@ -11,9 +11,10 @@ the plan (etl.survey_stats.plan); the runner maps them to the store's codes.
 The steps:
   cells        one row per finest group (batch, year, form, province, facility, school level, respondent group,
                stratum, cluster) with its number g and its respondents
-  resp         per respondent: g, form number, weight, the valid answers (NULL when blank or off the form's
-               scale) and per dimension x (valid answers), s (at or above the satisfied threshold), v (their
-               sum), lx and lv (the same over Likert items only)
+  valid        per respondent: g, form number, weight, the valid answers (NULL when blank or off the form's
+               scale)
+  resp         the same with, per dimension, x (valid answers), s (at or above the satisfied threshold), v
+               (their sum), and lx, lv (the same over Likert items only) where a dimension has a percent item
   set_stats    per g and item set: the sums of metrics.satisfaction.queries.STATS
   pair_stats   per g and ordered pair of headline dimensions (surveys shown as a mean of dimensions)
   value_stats  per g, slot and valid value: respondents, sum of weights, sum of squared weights
@@ -73,8 +74,16 @@ def _dim_sum(plan: StatsPlan, k: int, what: str, likert_only: bool) -> str:
     return f"CAST(CASE {' '.join(arms)} ELSE 0 END AS SMALLINT)" if arms else "CAST(0 AS SMALLINT)"
 
 
+def _mixed(plan: StatsPlan) -> set[int]:
+    """Dimensions with a non-Likert (percent) item on some form: their Likert-only sums are kept apart."""
+    return {i.dim for i in plan.items if i.sat is None}
+
+
 def _set_terms(plan: StatsPlan, dims: tuple[int, ...], what: str) -> str:
-    return " + ".join(f"{what}{k}" for k in dims) if dims else "0"
+    """The sum over `dims` of a per-dimension column; lx / lv name x / v where a dimension is all Likert."""
+    mixed = _mixed(plan)
+    names = [f"{what}{k}" if not what.startswith("l") or k in mixed else f"{what[1:]}{k}" for k in dims]
+    return " + ".join(names) if names else "0"
 
 
 def steps(plan: StatsPlan, source: str) -> list[Step]:
@@ -92,17 +101,20 @@ FROM (
     join = " AND ".join(f"c.{k} IS NOT DISTINCT FROM r.{k}" for k in CELL_KEYS)
     forms = " ".join(f"WHEN r.instrument_id = '{form}' THEN {f}" for f, form in enumerate(plan.forms, 1))
     valid = [f"{_valid(plan, s)} AS v{s:02d}" for s in slots]
-    inner = f"""
-  SELECT c.g, CAST(CASE {forms} ELSE 0 END AS SMALLINT) AS fno, COALESCE(r.weight, 1.0) AS w,
-         CASE WHEN r.weight IS NULL THEN 0 ELSE 1 END AS hw{''.join(', ' + v for v in valid)}
-  FROM (SELECT *, {_cluster(plan)} AS cl FROM {source}) r JOIN ss_cells c ON {join}"""
-    per_dim = [f"{_dim_sum(plan, k, w, lk)} AS {name}{k}" for k in dims
-               for w, lk, name in (("x", False, "x"), ("s", False, "s"), ("v", False, "v"), ("x", True, "lx"),
-                                   ("v", True, "lv"))]
+    # Two steps, each materialised: every valid answer is worked out once, then the per-dimension sums add up
+    # plain columns (an engine that inlined the first into the second would repeat each CASE per use).
+    out.append(Step("ss_valid", f"""
+SELECT c.g, CAST(CASE {forms} ELSE 0 END AS SMALLINT) AS fno, COALESCE(r.weight, 1.0) AS w,
+       CASE WHEN r.weight IS NULL THEN 0 ELSE 1 END AS hw{''.join(', ' + v for v in valid)}
+FROM (SELECT *, {_cluster(plan)} AS cl FROM {source}) r JOIN ss_cells c ON {join}""", True))
+    per_dim = []
+    for k in dims:
+        per_dim += [f"{_dim_sum(plan, k, w, False)} AS {w}{k}" for w in ("x", "s", "v")]
+        if k in _mixed(plan):    # Likert-only sums differ from the sums over every item only where a dimension
+            per_dim += [f"{_dim_sum(plan, k, w, True)} AS l{w}{k}" for w in ("x", "v")]   # has a percent item
     out.append(Step("ss_resp", f"""
 SELECT g, fno, w, hw{''.join(f', v{s:02d}' for s in slots)}, {', '.join(per_dim)}
-FROM ({inner}
-) q""", True))
+FROM ss_valid""", True))
     out.append(Step("ss_set_stats", _set_stats(plan), True))
     if len(plan.pairs) > 1:
         out += _pair_steps(plan)
@@ -166,9 +178,10 @@ def _reliability(plan: StatsPlan) -> str:
     the sums of their dimension total T and T^2 (slot 0) and of each item's answer and its square."""
     parts = []
     for f, k, slots in plan.reliability_groups():
-        complete = f"fno = {f} AND lx{k} = {len(slots)}"
-        parts.append(f"SELECT g, {k} AS dim, 0 AS slot, COUNT(*) AS n, SUM(lv{k}) AS s, "
-                     f"SUM(CAST(lv{k} AS BIGINT) * lv{k}) AS ss FROM ss_resp WHERE {complete} GROUP BY g")
+        lx, lv = _set_terms(plan, (k,), "lx"), _set_terms(plan, (k,), "lv")
+        complete = f"fno = {f} AND {lx} = {len(slots)}"
+        parts.append(f"SELECT g, {k} AS dim, 0 AS slot, COUNT(*) AS n, SUM({lv}) AS s, "
+                     f"SUM(CAST({lv} AS BIGINT) * {lv}) AS ss FROM ss_resp WHERE {complete} GROUP BY g")
         parts += [f"SELECT g, {k} AS dim, {s} AS slot, COUNT(*) AS n, SUM(v{s:02d}) AS s, "
                   f"SUM(CAST(v{s:02d} AS BIGINT) * v{s:02d}) AS ss FROM ss_resp WHERE {complete} GROUP BY g"
                   for s in slots]

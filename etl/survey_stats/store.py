@@ -62,7 +62,7 @@ def write_stats(con: duckdb.DuckDBPyConnection, plan: StatsPlan) -> None:
     finally:
         for name in maps:
             con.unregister(name)
-        for table in ("ss_cells", "ss_resp", "ss_set_stats", "ss_pair_wide", "ss_pair_stats", "ss_value_stats",
+        for table in ("ss_cells", "ss_valid", "ss_resp", "ss_set_stats", "ss_pair_wide", "ss_pair_stats", "ss_value_stats",
                       "ss_score_stats", "ss_reliability_stats"):
             con.execute(f"DROP TABLE IF EXISTS {table}")
 
