@@ -1,6 +1,7 @@
 """Benchmark: scoring and ranking the PAR INDEX from criterion points (63 units x 88 criteria x 10 years).
 
-Target (from the issue): scoring and ranking 63 units x 88 criteria x 10 years under 100 ms.
+Targets (issue #16), against the bare SQL baseline measured in the same run: scoring and ranking within 3x the
+baseline, the rankings table within 5x.
 
 The store is built the production way, in memory: migrate(), load_reference() (units vn63, frameworks,
 ...), then the province frameworks are replaced by one synthetic framework "bench-88" (8 fields,
@@ -8,15 +9,19 @@ The store is built the production way, in memory: migrate(), load_reference() (u
 provinces x 88 criteria x 10 years are loaded through etl.batches.batch_transaction, one batch per year
 (source demo, stage appraised), random points in [0, max] with a fixed seed. Building is not timed.
 
-Measures, best of --repeat runs each, every run covering all 10 years:
+Measures, best of --repeat runs each, every run covering all 10 years (each call on its own, nothing kept
+between calls, as the page calls them):
   * scoring + ranking: metrics.par_index.unit_results(con, "province", year, "demo") for each year
-    (index from criterion points, ranks with ties, groups). The target is judged on this one.
-  * rankings table: metrics.ranking.ranking_table(con, "province", year, "demo") for each year
-    (adds the year-on-year change, which scores the previous year too, and the field indices).
+    (index from criterion points, ranks with ties, groups). Target: <= 3x the baseline.
+  * rankings table: metrics.ranking.ranking_table(con, "province", year, "demo") for each year, the function
+    the rankings page shows (pages/rankings_page.py; it adds the year-on-year change, which scores the previous
+    year too, and the field indices). Target: <= 5x the baseline.
 Baseline, measured in the same run: the bare DuckDB aggregation the scoring needs, for all 10 years in
 one query: sum of points per year and unit, index, rank() OVER (PARTITION BY year ORDER BY
 round(total, 2) DESC), fetched into pandas. The ratio code/baseline is what the project's code path
 costs on top of the aggregation.
+Information, not a target: the same baseline query run once per year (10 queries), the floor of any code
+that, like the page, asks for one year at a time.
 
 Prints figures only; it asserts nothing on time. It checks (untimed) that unit_results gives 63 rows,
 ranks in 1..63 and indices in [0, 100], and exits 1 with an error otherwise.
@@ -44,7 +49,8 @@ from etl.reference import load_reference  # noqa: E402
 from metrics.par_index import unit_results  # noqa: E402
 from metrics.ranking import ranking_table  # noqa: E402
 
-TARGET_MS = 100.0
+TARGET_RANKING = 3.0   # unit_results x10 within 3x the baseline
+TARGET_TABLE = 5.0     # ranking_table x10 within 5x the baseline
 LEVEL = "province"
 SOURCE = "demo"
 SYSTEM = "vn63"
@@ -59,6 +65,18 @@ BASELINE_SQL = """
 WITH totals AS (
     SELECT year, unit_code, sum(points) AS total
     FROM par_score
+    GROUP BY ALL
+)
+SELECT year, unit_code, total,
+       rank() OVER (PARTITION BY year ORDER BY round(total, 2) DESC) AS rank
+FROM totals
+ORDER BY year, rank
+"""
+# The same aggregation for one year: what a page asking for one year at a time cannot do with less.
+BASELINE_YEAR_SQL = """
+WITH totals AS (
+    SELECT year, unit_code, sum(points) AS total
+    FROM par_score WHERE year = ?
     GROUP BY ALL
 )
 SELECT year, unit_code, total,
@@ -206,7 +224,8 @@ def main() -> int:
 
     cpus = usable_cpus()
     print(f"bench_ranking: scoring and ranking {LEVEL} PAR INDEX from criterion points")
-    print(f"target: < {TARGET_MS:.0f} ms for 63 x 88 x 10; this machine: {cpus} usable core(s), "
+    print(f"targets: unit_results <= {TARGET_RANKING:g}x and ranking_table <= {TARGET_TABLE:g}x the bare SQL "
+          f"baseline; this machine: {cpus} usable core(s), "
           f"duckdb {duckdb.__version__}, pandas {pd.__version__}, python {sys.version.split()[0]}; "
           f"best of {repeat} run(s)")
 
@@ -235,38 +254,48 @@ def main() -> int:
               "ranking_table gives 63 rows, 8 field indices and changes (ok)")
         print()
 
-        scoring, table, baseline = [], [], []
+        scoring, table, baseline, per_year = [], [], [], []
         for run in range(repeat):
             scoring.append(time_all_years(lambda y: unit_results(con, LEVEL, y, SOURCE)))
             table.append(time_all_years(lambda y: ranking_table(con, LEVEL, y, SOURCE)))
             start = time.perf_counter()
             base = con.execute(BASELINE_SQL).df()
             baseline.append(time.perf_counter() - start)
+            per_year.append(time_all_years(lambda y: con.execute(BASELINE_YEAR_SQL, [y]).df()))
             print(f"  run {run + 1}: unit_results x10 {scoring[-1] * 1000:7.1f} ms, "
-                  f"ranking_table x10 {table[-1] * 1000:7.1f} ms, baseline {baseline[-1] * 1000:6.1f} ms", flush=True)
+                  f"ranking_table x10 {table[-1] * 1000:7.1f} ms, baseline {baseline[-1] * 1000:6.1f} ms, "
+                  f"baseline per year x10 {per_year[-1] * 1000:6.1f} ms", flush=True)
         if len(base) != rows // n_crit:
             print(f"ERROR: baseline returned {len(base)} rows, expected {rows // n_crit}", file=sys.stderr)
             return 1
     finally:
         con.close()
 
-    b_score, b_table, b_base = min(scoring), min(table), min(baseline)
+    b_score, b_table, b_base, b_year = min(scoring), min(table), min(baseline), min(per_year)
+    r_score, r_table, r_year = b_score / b_base, b_table / b_base, b_year / b_base
+    score_met, table_met = r_score <= TARGET_RANKING, r_table <= TARGET_TABLE
     print()
     print(f"{'(all 10 years)':44}{'best':>10}   runs (ms)")
     print(f"{'scoring + ranking (unit_results)':44}{b_score * 1000:>7.1f} ms   {fmt_runs(scoring)}")
     print(f"{'rankings table (ranking_table)':44}{b_table * 1000:>7.1f} ms   {fmt_runs(table)}")
     print(f"{'baseline: DuckDB sum + rank() to pandas':44}{b_base * 1000:>7.1f} ms   {fmt_runs(baseline)}")
+    print(f"{'baseline query once per year (information)':44}{b_year * 1000:>7.1f} ms   {fmt_runs(per_year)}")
     print(f"{'per year: unit_results / ranking_table':44}{b_score * 100:>7.1f} ms / {b_table * 100:.1f} ms")
-    print(f"{'ratio unit_results / baseline':44}{b_score / b_base:>7.1f} x")
-    print(f"{'ratio ranking_table / baseline':44}{b_table / b_base:>7.1f} x")
-    met = b_score * 1000 < TARGET_MS
+    print(f"{'ratio unit_results / baseline':44}{r_score:>7.1f} x   target <= {TARGET_RANKING:g}x: "
+          f"{'met' if score_met else 'not met'}")
+    print(f"{'ratio ranking_table / baseline':44}{r_table:>7.1f} x   target <= {TARGET_TABLE:g}x: "
+          f"{'met' if table_met else 'not met'}")
+    print(f"{'ratio baseline per year / baseline':44}{r_year:>7.1f} x   (one query per year, no target)")
     note = "" if cpus == 2 else f" (measured on {cpus} cores)"
-    print(f"target: < {TARGET_MS:.0f} ms for 63 x 88 x 10: {'met' if met else 'not met'} "
-          f"(unit_results best {b_score * 1000:.1f} ms){note}")
+    print(f"target: unit_results <= {TARGET_RANKING:g}x baseline: {'met' if score_met else 'not met'} "
+          f"({b_score * 1000:.1f} ms vs {b_base * 1000:.1f} ms){note}")
+    print(f"target: ranking_table <= {TARGET_TABLE:g}x baseline: {'met' if table_met else 'not met'} "
+          f"({b_table * 1000:.1f} ms vs {b_base * 1000:.1f} ms){note}")
     print(f"SUMMARY bench_ranking: unit_results {b_score * 1000:.1f} ms, ranking_table {b_table * 1000:.1f} ms, "
-          f"baseline {b_base * 1000:.1f} ms, ratio {b_score / b_base:.1f}x (unit_results) / "
-          f"{b_table / b_base:.1f}x (ranking_table), {rows:,} rows (63 x {n_crit} x {years}), "
-          f"target < {TARGET_MS:.0f} ms {'met' if met else 'NOT met'}{note}")
+          f"baseline {b_base * 1000:.1f} ms, ratio {r_score:.1f}x (unit_results) / "
+          f"{r_table:.1f}x (ranking_table), bare SQL once per year {r_year:.1f}x, {rows:,} rows "
+          f"(63 x {n_crit} x {years}), targets <= {TARGET_RANKING:g}x {'met' if score_met else 'NOT met'}, "
+          f"<= {TARGET_TABLE:g}x {'met' if table_met else 'NOT met'}{note}")
     return 0
 
 

@@ -8,7 +8,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.rounding import difference, exact_mean, hundredths, round_series, to_decimal
+from metrics.rounding import difference, exact_mean, hundredths, quantize, round_series, to_decimal
 
 SOURCE_PRIORITY = ("upload", "published", "demo")
 # How a rank came to be: stated by the publisher, deduced from the text (e.g. "the last three"), taken from the
@@ -23,10 +23,104 @@ def system_for_year(level: str, year: int) -> str:
     return new if year >= 2025 else old
 
 
+# Exact half-up rounding, vectorised. metrics.rounding rounds each value through Decimal, which is exact and slow
+# (a few microseconds a value, on every view). Here numpy rounds every float whose hundredths are not within 1e-6
+# of a half: below 1e6 a float and the shortest decimal naming it differ by less than 1e-8 hundredths, so both
+# round to the same integer. Possible ties (79.995), huge and infinite values go through Decimal one by one, so the
+# results are those of metrics.rounding, bit for bit (signed zeros included).
+_FAST_LIMIT = 1e6
+_HALF_MARGIN = 1e-6
+
+
+def _float_values(values: pd.Series) -> np.ndarray | None:
+    """The values as float64 with NaN for missing, or None when they are not floats (then Decimal decides)."""
+    if not pd.api.types.is_float_dtype(values.dtype):
+        return None
+    return values.to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _half_up(x: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(integer hundredths, the rounded floats, present mask) of float64 values, as metrics.rounding gives them."""
+    present = ~np.isnan(x)
+    scaled = x * 100.0
+    with np.errstate(invalid="ignore"):
+        near_half = np.abs(np.abs(scaled - np.trunc(scaled)) - 0.5) < _HALF_MARGIN
+        slow = present & (near_half | ~(np.abs(x) < _FAST_LIMIT))
+    fast = present & ~slow
+    keys = np.zeros(len(x), dtype=np.int64)
+    keys[fast] = np.rint(scaled[fast]).astype(np.int64)
+    rounded = np.full(len(x), np.nan)
+    rounded[fast] = keys[fast] / 100.0
+    # Decimal gives -0.0 for a negative value that rounds to zero; so must this.
+    zero = fast & (keys == 0)
+    rounded[zero] = np.copysign(0.0, x[zero])
+    for i in np.flatnonzero(slow):
+        exact = quantize(to_decimal(float(x[i])))
+        keys[i], rounded[i] = int(exact * 100), float(exact)
+    return keys, rounded, present
+
+
+def hundredths_keys(values: pd.Series) -> tuple[np.ndarray, np.ndarray]:
+    """(integer hundredths, present mask): `metrics.rounding.hundredths` as numpy arrays (0 where missing)."""
+    x = _float_values(values)
+    if x is None:
+        keys = hundredths(values)
+        present = keys.notna().to_numpy()
+        return keys.fillna(0).astype("int64").to_numpy(), present
+    keys, _rounded, present = _half_up(x)
+    return keys, present
+
+
+def round_hundredths(values: pd.Series) -> pd.Series:
+    """`metrics.rounding.round_series` at 2 decimals (same floats), vectorised for float columns."""
+    x = _float_values(values)
+    if x is None:
+        return round_series(values)
+    return pd.Series(_half_up(x)[1], index=values.index, dtype="float64")
+
+
+def _differences(a: pd.Series, b: pd.Series) -> np.ndarray:
+    """`metrics.rounding.difference` of aligned float columns (NaN where either is missing), vectorised."""
+    xa, xb = _float_values(a), _float_values(b)
+    if xa is None or xb is None:
+        return np.array([np.nan if d is None else d for d in map(difference, a, b)], dtype="float64")
+    ka, ra, pa = _half_up(xa)
+    kb, rb, pb = _half_up(xb)
+    both = pa & pb
+    out = np.full(len(xa), np.nan)
+    out[both] = (ka[both] - kb[both]) / 100.0
+    # A zero difference of signed zeros (-0.00 - 0.00) keeps Decimal's sign: decided by Decimal, which is rare.
+    for i in np.flatnonzero(both & (out == 0) & (np.signbit(ra) | np.signbit(rb))):
+        out[i] = difference(float(xa[i]), float(xb[i]))
+    return out
+
+
+def ranks_desc(keys: np.ndarray, present: np.ndarray) -> np.ndarray:
+    """1 + the number of present keys strictly greater, for each present key (ties share, the next skips)."""
+    ordered = np.sort(keys[present])
+    return len(ordered) - np.searchsorted(ordered, keys, side="right") + 1
+
+
 def rank_with_ties(index: pd.Series) -> pd.Series:
     """Rank descending at the published precision (half-up, exact); equal values share a rank and the next
     skips (1, 2, 2, 4)."""
-    return hundredths(index).astype("float64").rank(method="min", ascending=False).astype("Int64")
+    keys, present = hundredths_keys(index)
+    ranks = pd.arrays.IntegerArray(ranks_desc(keys, present).astype("int64"), ~present)
+    return pd.Series(ranks, index=index.index, dtype="Int64")
+
+
+def _band_thresholds(bands: pd.DataFrame) -> tuple[list, list[int]]:
+    """Group codes and their minimum index in integer hundredths, highest band first."""
+    ordered = bands.sort_values("min_index", ascending=False)
+    return (list(ordered["group_code"].to_numpy().astype(object)),
+            [int(to_decimal(band) * 100) for band in ordered["min_index"].to_numpy()])
+
+
+def _groups(keys: np.ndarray, present: np.ndarray, codes: list, thresholds: list[int]) -> np.ndarray:
+    """The group of each key: the first band (highest first) whose minimum it reaches; None without a value."""
+    rounded = np.where(present, keys, -1)
+    conditions = [present & (rounded >= minimum) for minimum in thresholds]
+    return np.select(conditions, np.array(codes, dtype=object), default=None)
 
 
 def assign_group(index: pd.Series, bands: pd.DataFrame) -> pd.Series:
@@ -34,13 +128,9 @@ def assign_group(index: pd.Series, bands: pd.DataFrame) -> pd.Series:
     compared exactly at the published precision (89.995 rounds to 90.00: group A); no value, no group."""
     if bands.empty:
         return pd.Series([None] * len(index), index=index.index, dtype="object")
-    ordered = bands.sort_values("min_index", ascending=False)
-    keys = hundredths(index)
-    valued = keys.notna().to_numpy()
-    rounded = keys.fillna(-1).astype("int64").to_numpy()
-    conditions = [valued & (rounded >= int(to_decimal(band) * 100)) for band in ordered["min_index"].to_numpy()]
-    groups = np.select(conditions, ordered["group_code"].to_numpy().astype(object), default=None)
-    return pd.Series(groups, index=index.index, dtype="object")
+    codes, thresholds = _band_thresholds(bands)
+    keys, present = hundredths_keys(index)
+    return pd.Series(_groups(keys, present, codes, thresholds), index=index.index, dtype="object")
 
 
 def rank_basis_kind(text) -> str | None:
@@ -133,16 +223,14 @@ def assessed_units(con: duckdb.DuckDBPyConnection, system: str) -> int:
 _RESULT_COLUMNS = ["code_system", "code", "name_vi", "name_en", "region", "appraisal", "survey", "total", "index",
                    "rank", "rank_basis", "group", "complete", "framework_id", "batch_id", "note", "published_change"]
 
-# Scoring and ranking from criterion points in one query: points per component, index = points / maximum
-# x 100, rank with ties on the 2-decimal index (1, 2, 2, 4). Points are summed as integer ten-thousandths and the
-# index is rounded half-up in integer hundredths ((2a + b) // 2b), so no binary float decides a tie or a band.
-# Kept to few joins: it runs for every view.
+# Scoring from criterion points, for a year and (for the year-on-year change) the one before, in one query:
+# points per component, summed as integer ten-thousandths, and the index rounded half-up in integer hundredths
+# ((2a + b) // 2b), so no binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and
+# the order are then computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and
+# this runs for every view.
 _SCORES_SQL = """
-WITH sizes AS (SELECT framework_id, count(*) AS criteria_total,
-                      sum(CAST(round(max_points * 10000) AS BIGINT)) AS max_e4
-               FROM framework_criterion GROUP BY 1),
-totals AS (
-    SELECT s.unit_system AS code_system, s.unit_code AS code, s.framework_id, min(s.batch_id) AS batch_id,
+WITH totals AS (
+    SELECT s.year, s.unit_system AS code_system, s.unit_code AS code, s.framework_id, min(s.batch_id) AS batch_id,
            coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'appraisal'), 0)
                AS appraisal_e4,
            coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'survey'), 0)
@@ -150,22 +238,19 @@ totals AS (
            sum(CAST(round(s.points * 10000) AS BIGINT)) AS total_e4, count(*) AS scored
     FROM par_score s
     JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
-    WHERE s.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = ?)
-      AND s.level = ? AND s.year = ? AND s.stage = 'appraised' AND (? IS NULL OR s.unit_system = ?)
+    WHERE s.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
+      AND s.level = $level AND s.year BETWEEN $first_year AND $last_year AND s.stage = 'appraised'
+      AND ($system IS NULL OR s.unit_system = $system)
     GROUP BY ALL
 ),
-scored AS (
-    SELECT t.*, z.criteria_total, (2 * t.total_e4 * 10000 + z.max_e4) // (2 * z.max_e4) AS index_h
-    FROM totals t JOIN sizes z USING (framework_id)
-)
-SELECT t.code_system, t.code, u.name_vi, u.name_en, u.region, t.appraisal_e4 / 10000 AS appraisal,
-       t.survey_e4 / 10000 AS survey, t.total_e4 / 10000 AS total, t.index_h / 100 AS index,
-       CAST(rank() OVER (ORDER BY t.index_h DESC) AS INTEGER) AS rank,
-       'computed' AS rank_basis, t.scored = t.criteria_total AS complete, t.framework_id, t.batch_id, NULL AS note,
-       CAST(NULL AS DOUBLE) AS published_change
-FROM scored t
+sizes AS (SELECT framework_id, count(*) AS criteria_total, sum(CAST(round(max_points * 10000) AS BIGINT)) AS max_e4
+          FROM framework_criterion GROUP BY 1)
+SELECT t.year, t.code_system, t.code, u.name_vi, u.name_en, u.region, t.appraisal_e4 / 10000 AS appraisal,
+       t.survey_e4 / 10000 AS survey, t.total_e4 / 10000 AS total,
+       (2 * t.total_e4 * 10000 + z.max_e4) // (2 * z.max_e4) AS index_h,
+       t.scored = z.criteria_total AS complete, t.framework_id, t.batch_id
+FROM totals t JOIN sizes z USING (framework_id)
 LEFT JOIN unit u ON u.code_system = t.code_system AND u.code = t.code
-ORDER BY rank, index DESC
 """
 
 
@@ -177,27 +262,66 @@ def field_size(con: duckdb.DuckDBPyConnection, level: str, year: int, system: st
     return assessed_units(con, system or system_for_year(level, year))
 
 
-def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
-                 system: str | None = None) -> pd.DataFrame:
-    """One row per unit in the dataset: points, index, rank, group, with the dataset's batch and framework.
+def _field_sizes(con: duckdb.DuckDBPyConnection, level: str, years: list[int], system: str | None) -> dict[int, int]:
+    """`field_size` for each of `years`, one query per code system (two years share one, except across 2025)."""
+    whole_system = system is not None and level not in LEVEL_SYSTEMS
+    systems = {year: system if whole_system else system or system_for_year(level, year) for year in years}
+    counts = {}
+    for code_system in dict.fromkeys(systems.values()):
+        assessed, every = con.execute("SELECT count(*) FILTER (WHERE assessed), count(*) FROM unit "
+                                      "WHERE code_system = ?", [code_system]).fetchall()[0]
+        counts[code_system] = every if whole_system else assessed
+    return {year: counts[code_system] for year, code_system in systems.items()}
 
-    From criterion points the index is computed, and ranked only when the dataset covers the whole field.
-    From a results table a rank is as the table states it (`rank_basis`: stated, deduced, listed); a table
-    without ranks is ranked here (tie rule, basis 'computed') only when it covers every unit assessed that
-    year and level, else its ranks are 'not published'. A missing group is computed from the year's bands.
-    For a province's or ministry's own index (level department, district or commune) `system` names whose
-    units, e.g. vn34-22-department. `units_total` is the size of the field.
-    """
-    total_units = field_size(con, level, year, system)
-    frame = con.execute(_SCORES_SQL, [source, level, year, system, system]).df()
-    if len(frame):
-        frame["rank"] = frame["rank"].astype("Int64")
-        if total_units == 0 or frame["index"].notna().sum() < total_units:
-            # A rank among the k units someone loaded is not a rank among all n.
-            frame["rank"] = pd.array([pd.NA] * len(frame), dtype="Int64")
-            frame["rank_basis"] = "not published"
-        frame["group"] = assign_group(frame["index"], bands(con, frame["framework_id"].iloc[0]))
-        return frame[_RESULT_COLUMNS].assign(units_total=total_units)
+
+def _bands_of(con: duckdb.DuckDBPyConnection, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
+    """The bands of several frameworks in one query, as `_band_thresholds` gives them (None: no bands)."""
+    rows = con.execute("SELECT framework_id, group_code, min_index FROM framework_band "
+                       "WHERE list_contains(?, framework_id) ORDER BY min_index DESC", [framework_ids]).fetchall()
+    tables = {fid: pd.DataFrame([(g, m) for f, g, m in rows if f == fid], columns=["group_code", "min_index"])
+              for fid in framework_ids}
+    return {fid: None if table.empty else _band_thresholds(table) for fid, table in tables.items()}
+
+
+def _scored_results(rows: pd.DataFrame, at: np.ndarray, total_units: int,
+                    band_thresholds: dict[str, tuple[list, list[int]] | None], brief: bool = False) -> pd.DataFrame:
+    """unit_results of one year from its rows of _SCORES_SQL (positions `at`): rank, order, units_total, and the
+    group from the bands of the first unit's framework. Columns are taken as arrays and the frame is built once;
+    `brief` keeps only code, index and rank (what a comparison with the year before needs)."""
+    index_h = rows["index_h"].to_numpy(dtype="int64")[at]
+    n = len(at)
+    # rank() over the integer hundredths, descending: 1 + the number of units with a strictly higher index.
+    ranks = ranks_desc(index_h, np.ones(n, dtype=bool))
+    # In the order of the rank; ties by code, so that the order does not depend on how the query ran.
+    order = np.lexsort((rows["code"].to_numpy(dtype=object)[at], rows["code_system"].to_numpy(dtype=object)[at],
+                        ranks))
+    ranks, index_h, take = ranks[order], index_h[order], at[order]
+
+    def column(name: str):
+        return rows[name].array.take(take)
+
+    ranked = total_units != 0 and n >= total_units   # a rank among the k units someone loaded is not one among all n
+    rank = pd.arrays.IntegerArray(ranks.astype("int64"), np.full(n, not ranked))
+    if brief:
+        return pd.DataFrame({"code": column("code"), "index": index_h / 100.0, "rank": rank})
+    framework_ids = column("framework_id")
+    thresholds = band_thresholds[framework_ids[0]]
+    groups = np.full(n, None, dtype=object) if thresholds is None else _groups(index_h, np.ones(n, dtype=bool),
+                                                                                 *thresholds)
+    return pd.DataFrame({
+        "code_system": column("code_system"), "code": column("code"), "name_vi": column("name_vi"),
+        "name_en": column("name_en"), "region": column("region"), "appraisal": column("appraisal"),
+        "survey": column("survey"), "total": column("total"), "index": index_h / 100.0, "rank": rank,
+        "rank_basis": pd.array(["computed" if ranked else "not published"] * n, dtype="str"),
+        "group": pd.Series(groups, dtype="object"), "complete": column("complete"), "framework_id": framework_ids,
+        "batch_id": column("batch_id"), "note": pd.Series([None] * n, dtype="object"),
+        "published_change": np.full(n, np.nan), "units_total": np.full(n, total_units, dtype="int64"),
+    })
+
+
+def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
+                   total_units: int) -> pd.DataFrame:
+    """unit_results of a year given as a results table (par_total)."""
     framework = framework_for(con, level, year)
     frame = con.execute(
         """
@@ -211,7 +335,7 @@ def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: 
         """,
         [source, level, year],
     ).df()
-    frame["index"] = round_series(frame["index"])
+    frame["index"] = round_hundredths(frame["index"])
     if framework is not None and len(frame):
         computed = assign_group(frame["index"], bands(con, framework["framework_id"]))
         frame["group"] = frame["published_group"].astype("object").where(frame["published_group"].notna(), computed)
@@ -226,6 +350,39 @@ def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: 
         frame["rank_basis"] = "computed"
     frame = frame.sort_values(["rank", "index"], ascending=[True, False], na_position="last").reset_index(drop=True)
     return frame[_RESULT_COLUMNS].assign(units_total=total_units)
+
+
+def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+             system: str | None = None, sizes: dict[int, int] | None = None,
+             brief: int | None = None) -> dict[int, pd.DataFrame]:
+    """unit_results for one year or two consecutive ones (one scoring query for both); `sizes` is the field size
+    of each year (`field_size`) when the caller has it already; for the year `brief`, scores give only code,
+    index and rank."""
+    sizes = _field_sizes(con, level, years, system) if sizes is None else sizes
+    rows = con.execute(_SCORES_SQL, {"source": source, "level": level, "first_year": min(years),
+                                     "last_year": max(years), "system": system}).df()
+    of_year = rows["year"].to_numpy()
+    band_thresholds = _bands_of(con, sorted(set(rows["framework_id"]))) if len(rows) else {}
+    results = {}
+    for year in years:
+        at = np.flatnonzero(of_year == year)
+        results[year] = (_scored_results(rows, at, sizes[year], band_thresholds, brief=year == brief) if len(at)
+                         else _total_results(con, level, year, source, sizes[year]))
+    return results
+
+
+def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
+                 system: str | None = None) -> pd.DataFrame:
+    """One row per unit in the dataset: points, index, rank, group, with the dataset's batch and framework.
+
+    From criterion points the index is computed, and ranked only when the dataset covers the whole field.
+    From a results table a rank is as the table states it (`rank_basis`: stated, deduced, listed); a table
+    without ranks is ranked here (tie rule, basis 'computed') only when it covers every unit assessed that
+    year and level, else its ranks are 'not published'. A missing group is computed from the year's bands.
+    For a province's or ministry's own index (level department, district or commune) `system` names whose
+    units, e.g. vn34-22-department. `units_total` is the size of the field.
+    """
+    return _results(con, level, [year], source, system)[year]
 
 
 def coverage(results: pd.DataFrame) -> tuple[int, int]:
@@ -251,19 +408,19 @@ def identity_links(con: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.
     ).df()
 
 
-def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:
-    """Change of index and rank against the previous year, same source; NA where nothing compares.
+def _frameworks_changed(con: duckdb.DuckDBPyConnection, level: str, year: int) -> bool:
+    """Whether `year` and `year - 1` are scored with different frameworks (`framework_for` of each)."""
+    rows = con.execute("SELECT framework_id, first_year, last_year FROM framework WHERE level = ?", [level]).fetchall()
 
-    A unit merged from several predecessors is compared with their plain (equal-weight) mean, and only
-    when every predecessor has a value; `change_basis` says which comparison was made ('same', 'continued',
-    'reconstructed', or 'published' where the release itself states the change).
-    Changes are exact differences of the 2-decimal values. `delta_rank` > 0 means the unit rose; it is NA
-    across the 2025 reorganisation, where the number of units changed, and where either rank is not published.
-    `framework_changed` flags comparisons across criteria versions.
-    """
-    current = unit_results(con, level, year, source)
-    previous = unit_results(con, level, year - 1, source)
-    links = identity_links(con, level, year)
+    def covering(y: int) -> str | None:   # the first row, as framework_for takes it
+        return next((fid for fid, first, last in rows if first <= y and (last is None or last >= y)), None)
+
+    this_fw, prev_fw = covering(year), covering(year - 1)
+    return this_fw is not None and prev_fw is not None and this_fw != prev_fw
+
+
+def _grouped_links(links: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
+    """Per unit of the year: its predecessors' count, rank, basis and codes, and their exact mean index."""
     joined = links.merge(previous[["code", "index", "rank"]].rename(columns={"code": "prev_code"}),
                          on="prev_code", how="left")
     grouped = joined.groupby("code").agg(
@@ -274,23 +431,91 @@ def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: s
     grouped["prev_index"] = [exact_mean(values) if len(values) == n else None
                              for values, n in zip(grouped["prev_values"], grouped["predecessors"])]
     grouped["prev_index"] = grouped["prev_index"].astype("float64")
-    merged = current.merge(grouped.drop(columns="prev_values").reset_index(), on="code", how="left")
-    merged["delta_index"] = pd.Series([difference(a, b) for a, b in zip(merged["index"], merged["prev_index"])],
-                                      index=merged.index, dtype="float64")
-    merged["delta_rank"] = (merged["prev_rank"].astype("Float64") - merged["rank"].astype("Float64")).astype("Int64")
-    if system_for_year(level, year) != system_for_year(level, year - 1):
-        # A rank among 63 provinces (or 17 ministries) and a rank among 34 (or 12) do not compare.
-        merged["delta_rank"] = pd.array([pd.NA] * len(merged), dtype="Int64")
-    merged.loc[merged["delta_index"].isna(), "change_basis"] = None
+    return grouped.drop(columns="prev_values").reset_index()
+
+
+def _taken(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:
+    """values[at], with `missing` where at is -1 (not found)."""
+    return np.append(values, np.array([missing], dtype=values.dtype))[at]
+
+
+def _predecessors(current: pd.DataFrame, previous: pd.DataFrame, codes: np.ndarray, prev_codes: np.ndarray,
+                  basis: np.ndarray) -> dict[str, object]:
+    """prev_rank, change_basis (None where none), from_units and prev_index for each row of `current`, from the
+    links (code, prev_code, basis) to units of `previous`.
+
+    One predecessor per unit (the same unit, or one the 2025 reorganisation left whole) is looked up by code:
+    the mean of one value is that value rounded half-up, as exact_mean gives it. Units merged from several are
+    grouped and averaged exactly (_grouped_links)."""
+    row = pd.Index(codes).get_indexer(current["code"]) if pd.Index(codes).is_unique else None
+    if row is not None and previous["code"].is_unique and not pd.isna(prev_codes).any():
+        found = pd.Index(previous["code"]).get_indexer(prev_codes)
+        prev_rank = previous["rank"].array.take(found, allow_fill=True).take(row, allow_fill=True)
+        prev_index = round_hundredths(pd.Series(_taken(previous["index"].to_numpy(dtype="float64", na_value=np.nan),
+                                                       found, np.nan))).to_numpy()
+        return {"prev_rank": prev_rank, "change_basis": _taken(basis.astype(object), row, None),
+                "from_units": _taken(prev_codes.astype(object), row, None),
+                "prev_index": _taken(prev_index, row, np.nan)}
+    links = pd.DataFrame({"code": pd.array(codes, dtype="str"), "prev_code": pd.array(prev_codes, dtype="str"),
+                          "basis": pd.array(basis, dtype="str")})
+    grouped = _grouped_links(links, previous)
+    row = pd.Index(grouped["code"]).get_indexer(current["code"])
+    return {"prev_rank": grouped["prev_rank"].astype("Int64").array.take(row, allow_fill=True),
+            "change_basis": _taken(grouped["change_basis"].to_numpy(dtype=object, na_value=None), row, None),
+            "from_units": _taken(grouped["from_units"].to_numpy(dtype=object, na_value=None), row, None),
+            "prev_index": _taken(grouped["prev_index"].to_numpy(dtype="float64"), row, np.nan)}
+
+
+def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str) -> pd.DataFrame:
+    """Change of index and rank against the previous year, same source; NA where nothing compares.
+
+    A unit merged from several predecessors is compared with their plain (equal-weight) mean, and only
+    when every predecessor has a value; `change_basis` says which comparison was made ('same', 'continued',
+    'reconstructed', or 'published' where the release itself states the change).
+    Changes are exact differences of the 2-decimal values. `delta_rank` > 0 means the unit rose; it is NA
+    across the 2025 reorganisation, where the number of units changed, and where either rank is not published.
+    `framework_changed` flags comparisons across criteria versions.
+    """
+    now, before = system_for_year(level, year), system_for_year(level, year - 1)
+    if now == before:
+        # Every unit of the system is its own predecessor; the same rows give the size of the field both years.
+        units = con.execute("SELECT code, assessed FROM unit WHERE code_system = ?", [now]).fetchall()
+        codes = np.array([code for code, _ in units], dtype=object)
+        prev_codes, basis = codes, np.full(len(codes), "same", dtype=object)
+        assessed = sum(1 for _, flag in units if flag)
+        both = _results(con, level, [year, year - 1], source, sizes={year: assessed, year - 1: assessed},
+                        brief=year - 1)
+    else:
+        links = identity_links(con, level, year)
+        codes, prev_codes = links["code"].to_numpy(dtype=object), links["prev_code"].to_numpy(dtype=object)
+        basis = links["basis"].to_numpy(dtype=object)
+        both = _results(con, level, [year, year - 1], source, brief=year - 1)
+    current, previous = both[year], both[year - 1]
+    change = _predecessors(current, previous, codes, prev_codes, basis)
+    delta_index = _differences(current["index"], pd.Series(change["prev_index"]))
+    change_basis = change["change_basis"]
+    change_basis[np.isnan(delta_index)] = None
     # A change the release states is shown as the release states it (it can differ from the difference of the
     # two published values: Hà Nội 2024 is +1.32 in the release, 92.57 - 91.43 = 1.14), labelled published.
-    stated = merged["published_change"].notna()
-    merged.loc[stated, "delta_index"] = round_series(merged.loc[stated, "published_change"])
-    merged.loc[stated, "change_basis"] = "published"
-    this_fw = framework_for(con, level, year)
-    prev_fw = framework_for(con, level, year - 1)
-    merged["framework_changed"] = bool(this_fw and prev_fw and this_fw["framework_id"] != prev_fw["framework_id"])
-    return merged.drop(columns=["predecessors"])
+    stated = current["published_change"].notna().to_numpy()
+    if stated.any():
+        delta_index[stated] = round_hundredths(current["published_change"][stated]).to_numpy()
+        change_basis[stated] = "published"
+    n = len(current)
+    if now == before:
+        rose = (change["prev_rank"].to_numpy(dtype="float64", na_value=np.nan)
+                - current["rank"].to_numpy(dtype="float64", na_value=np.nan))
+        delta_rank = pd.array(rose, dtype="Float64").astype("Int64")
+    else:
+        # A rank among 63 provinces (or 17 ministries) and a rank among 34 (or 12) do not compare.
+        delta_rank = pd.array([pd.NA] * n, dtype="Int64")
+    extra = pd.DataFrame({
+        "prev_rank": pd.array(change["prev_rank"], dtype="Int64"),
+        "change_basis": pd.array(change_basis, dtype="str"), "from_units": pd.array(change["from_units"], dtype="str"),
+        "prev_index": change["prev_index"], "delta_index": delta_index, "delta_rank": delta_rank,
+        "framework_changed": np.full(n, _frameworks_changed(con, level, year)),
+    }, index=current.index)
+    return pd.concat([current, extra], axis=1)
 
 
 def published_average(con: duckdb.DuckDBPyConnection, level: str, year: int) -> dict | None:

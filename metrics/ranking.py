@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 import duckdb
+import numpy as np
 import pandas as pd
 
-from metrics.par_index import field_size, rank_with_ties, system_for_year, year_change
-from metrics.rounding import exact_mean, round_series
+from metrics.par_index import field_size, hundredths_keys, ranks_desc, round_hundredths, system_for_year, year_change
+from metrics.rounding import exact_mean
 
 RANKING_COLUMNS = ["rank", "code_system", "code", "name", "index", "group", "appraisal", "survey", "delta_index",
                    "delta_rank"]
@@ -15,6 +16,12 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
                   stage: str = "appraised") -> pd.DataFrame:
     """Each unit's field (component) index: field points / field maximum x 100 from criterion scores,
     or as given in a results table. Columns: code, field_code, index, field_rank."""
+    return _field_indices(con, level, year, source, stage)
+
+
+def _field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, stage: str = "appraised",
+                   whole: int | None = None) -> pd.DataFrame:
+    """`field_indices`; `whole` is `field_size(con, level, year)` when the caller has it already."""
     frame = con.execute(
         """
         SELECT s.unit_code AS code, c.field_code, sum(s.points) / any_value(f.max_points) * 100 AS index
@@ -31,12 +38,25 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
             FROM par_field_index i JOIN batch b USING (batch_id)
             WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND i.year = ? AND i.stage = ?
             """, [source, level, year, stage]).df()
-    frame["index"] = round_series(frame["index"])
-    whole = field_size(con, level, year)
-    frame["field_rank"] = frame.groupby("field_code")["index"].transform(
-        lambda values: rank_with_ties(values) if values.notna().sum() >= whole
-        else pd.Series(pd.NA, index=values.index, dtype="Int64")).astype("Int64")
+    frame["index"] = round_hundredths(frame["index"])
+    whole = field_size(con, level, year) if whole is None else whole
+    frame["field_rank"] = _field_ranks(frame, whole)
     return frame
+
+
+def _field_ranks(frame: pd.DataFrame, whole: int) -> pd.arrays.IntegerArray:
+    """Rank of each field index among the units with one for that field (ties share, the next skips); NA for a
+    field not every unit of the whole field has, and for a unit without a value."""
+    fields, _codes = pd.factorize(frame["field_code"])   # -1 for a missing field code: no group, no rank
+    keys, present = hundredths_keys(frame["index"])
+    ranks = np.zeros(len(frame), dtype="int64")
+    missing = np.ones(len(frame), dtype=bool)
+    for field in range(fields.max() + 1 if len(fields) else 0):
+        valued = present & (fields == field)
+        if valued.sum() >= whole:
+            ranks[valued] = ranks_desc(keys[valued], np.ones(int(valued.sum()), dtype=bool))
+            missing[valued] = False
+    return pd.arrays.IntegerArray(ranks, missing)
 
 
 FIELD_SUMMARY_COLUMNS = ["field_code", "average", "best", "best_vi", "best_en"]
@@ -66,16 +86,39 @@ def field_summary(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
 def ranking_table(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, lang: str = "vi") -> pd.DataFrame:
     """One row per unit: rank, keys, name, index, group, components, change, and one column per field index."""
     change = year_change(con, level, year, source)
-    change["name"] = change["name_vi" if lang == "vi" else "name_en"]
-    fields = field_indices(con, level, year, source)
-    table = change[RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id",
-                                      "units_total"]].copy()
-    if not fields.empty:
-        wide = fields.pivot(index="code", columns="field_code", values="index")
-        wide.columns = [f"field_{c}" for c in wide.columns]
-        table = table.merge(wide, left_on="code", right_index=True, how="left")
-    table["units_covered"] = int(table["index"].notna().sum())
-    return table.reset_index(drop=True)
+    # The field is the year's whole field, which the change's rows carry already.
+    whole = int(change["units_total"].iloc[0]) if len(change) else None
+    fields = _field_indices(con, level, year, source, whole=whole)
+    columns = {name: change["name_vi" if lang == "vi" else "name_en"] if name == "name" else change[name]
+               for name in RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id",
+                                              "units_total"]}
+    wide = _wide_fields(fields, change["code"]) if not fields.empty else {}
+    if wide is None:   # a field code or unit missing, or listed twice: pandas decides, as it always did
+        table = pd.DataFrame(columns)
+        pivoted = fields.pivot(index="code", columns="field_code", values="index")
+        pivoted.columns = [f"field_{c}" for c in pivoted.columns]
+        table = table.merge(pivoted, left_on="code", right_index=True, how="left")
+        table["units_covered"] = int(table["index"].notna().sum())
+        return table.reset_index(drop=True)
+    columns.update(wide)
+    columns["units_covered"] = np.full(len(change), int(change["index"].notna().sum()), dtype="int64")
+    return pd.DataFrame(columns)
+
+
+def _wide_fields(fields: pd.DataFrame, codes: pd.Series) -> dict[str, np.ndarray] | None:
+    """One column per field code (field_<code>, in sorted order) with the index of each of `codes` (NaN if none),
+    as `fields.pivot(index="code", columns="field_code", values="index")` looked up by code gives them; None
+    when a code is missing or a (code, field) pair repeats."""
+    if fields["code"].isna().any() or fields["field_code"].isna().any():
+        return None
+    units, unit_at = np.unique(fields["code"].to_numpy(dtype=object), return_inverse=True)
+    field_codes, field_at = np.unique(fields["field_code"].to_numpy(dtype=object), return_inverse=True)
+    if len(np.unique(unit_at * len(field_codes) + field_at)) < len(fields):
+        return None
+    grid = np.full((len(units) + 1, len(field_codes)), np.nan)   # the last row for a code without values
+    grid[unit_at, field_at] = fields["index"].to_numpy(dtype="float64", na_value=np.nan)
+    row = pd.Index(units).get_indexer(codes)
+    return {f"field_{code}": grid[row, j] for j, code in enumerate(field_codes)}
 
 
 def regional_averages(results: pd.DataFrame) -> pd.DataFrame:
