@@ -13,6 +13,7 @@ from typing import Callable, Sequence
 import streamlit as st
 
 from metrics.par_index import available_datasets
+from metrics.releases import release_info, shown_release
 from ui.i18n import DEFAULT_LANG, LANGUAGES, t
 from ui.store import fetch, release_selection
 
@@ -221,14 +222,21 @@ def survey_release_filter(survey: str, year: int, lang: str) -> str:
                           status=False)
 
 
+def shown_release_info(con, kind: str, key: str, year: int) -> dict | None:
+    """metrics.release_figures.view_status, composed here from the same two metrics.releases functions: that module
+    imports metrics.cli and with it scipy and every page's metrics, about 1.5 s on a fresh server's first page, for a
+    line every PAR page shows. Called through fetch, so it sees the store as the page's release shows it."""
+    release_id = shown_release(con, kind, key, year)
+    return None if release_id is None else release_info(con, release_id)
+
+
 def release_status(kind: str, key: str, year: int, lang: str, container=None) -> None:
     """One line saying which release a view's figures come from, or that they are a draft, not released."""
-    from metrics.release_figures import view_status
     from ui.format import date as format_date
     from ui.text import md_escape
 
     container = container or st
-    info = fetch(view_status, kind, key, int(year))
+    info = fetch(shown_release_info, kind, key, int(year))
     scope = t(f"rel.scope.{key}", lang, year=int(year))
     if info is None:
         container.caption(f":orange-badge[{t('rel.draft', lang)}] {t('rel.draft_note', lang, scope=scope)}")
