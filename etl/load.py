@@ -314,6 +314,9 @@ def _load_in_database(db_path: Path, spec, path: Path, name: str, *, source: str
             raise LoadRejected([_from_read_problem(exc)]) from exc
         except ReadRejected as exc:
             raise LoadRejected(exc.problems) from exc
+        # Readers must have a snapshot before this load takes the store: a store that has none yet (copied in,
+        # never opened by a page) would otherwise be read directly, and wait while the load writes.
+        snapshots.refresh(db_path)
         for _attempt in range(STAGING_ATTEMPTS):
             # The writer lock is entered first so it is let go last: the snapshot is copied from a closed store.
             with snapshots.WriteLock(db_path) as lock, staging_connection(db_path, workdir, wait_seconds) as con:
