@@ -34,7 +34,6 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import duckdb  # noqa: E402
-import numpy as np  # noqa: E402
 
 from etl.build import build  # noqa: E402
 

@@ -10,7 +10,7 @@ from etl.access import local_actor, write_audit
 from etl.backup import backup, restore
 from etl.batches import BatchNotFound, list_batches, remove_batch
 from etl.build import build
-from etl.db import StoreError, open_store
+from etl.db import StoreError, open_for_reading, open_store
 from etl.demo import DEFAULT_SEED
 from etl.limits import parse_max_mb
 from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file, remove_stale_work_dirs
@@ -21,6 +21,7 @@ from etl.problems import LoadRejected, format_report
 from etl.release_cli import add_release_commands, run_release_command
 from etl.release_guard import RestoreGuard
 from etl.releases import ReleaseRefused
+from etl.survey_stats.parquet import NothingToExport, export_dataset
 
 
 def _say(lang: str, vi: str, en: str) -> str:
@@ -80,6 +81,11 @@ def parser() -> argparse.ArgumentParser:
                          "(default: $PAR_DB or data/par.duckdb)")
     rs.add_argument("--force", action="store_true",
                     help="restore even when the backup lacks releases of that store (the audit log names them)")
+    xp = commands.add_parser("export-parquet", parents=[common],
+                             help="current survey data and statistics as a Parquet dataset (survey/year/batch)")
+    xp.add_argument("folder", type=Path)
+    xp.add_argument("--survey", choices=SURVEY_KINDS)
+    xp.add_argument("--year", type=int)
     add_release_commands(commands, common)
     return top
 
@@ -114,6 +120,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command in ("release", "export-release"):
             return run_release_command(db, args)
+        if args.command == "export-parquet":
+            return _export_parquet(db, args)
         if args.command == "restore":
             replacing = args.replacing or resolve_db_path(None)      # the live store, unless named
             guard = RestoreGuard(None if replacing.resolve() == db.resolve() else replacing, force=args.force)
@@ -133,6 +141,34 @@ def main(argv: list[str] | None = None) -> int:
         print(exc.text(lang) if isinstance(exc, ReleaseRefused) else str(exc), file=sys.stderr)
         return 1
     return 2
+
+
+_SOURCES = {"published": "công bố", "upload": "tải lên", "demo": "mô phỏng", "reference": "tham chiếu"}
+
+
+def _export_parquet(db: Path, args) -> int:
+    """`etl export-parquet`: read-only on the store; one line on stdout, or one on stderr and exit 1."""
+    try:
+        with open_for_reading(db) as con:
+            manifest = export_dataset(con, args.folder, survey=args.survey, year=args.year)
+    except NothingToExport:
+        scope = " ".join(str(v) for v in (args.survey, args.year) if v is not None)
+        print(_say(args.lang, f"Không có lô khảo sát hiện hành nào{' ' + scope if scope else ''}; không ghi gì.",
+                   f"No current survey batch{' of ' + scope if scope else ''}; nothing was written."), file=sys.stderr)
+        return 1
+    except FileExistsError:
+        print(_say(args.lang, f"Thư mục {args.folder} đã có dữ liệu; hãy chọn thư mục mới hoặc thư mục trống.",
+                   f"Folder {args.folder} is not empty; choose a new or empty folder."), file=sys.stderr)
+        return 1
+    sources = sorted({b["source"] for b in manifest["batches"]})
+    batches, respondents = len(manifest["batches"]), manifest["tables"]["respondents"]
+    print(_say(args.lang,
+               f"Đã xuất {batches} lô khảo sát ({respondents} người trả lời, nguồn: "
+               f"{', '.join(_SOURCES.get(s, s) for s in sources)}) và thống kê của chúng ra {args.folder} "
+               "(Parquet, phân vùng survey/year/batch).",
+               f"Exported {batches} survey batch(es) ({respondents} respondents, source: {', '.join(sources)}) and "
+               f"their statistics to {args.folder} (Parquet, partitioned by survey/year/batch)."))
+    return 0
 
 
 def _build(db: Path, args) -> int:

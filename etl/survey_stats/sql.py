@@ -162,13 +162,15 @@ def _empty_values() -> str:
 
 
 def _score_stats(plan: StatsPlan) -> str:
+    """Respondents per score (mean Likert answer of a set). NULLIF: Spark in ANSI mode may divide before the
+    WHERE lx > 0 of the same SELECT filters, and refuses a division by zero."""
     parts = []
     for j, (_kind, _code, members) in enumerate(plan.sets):
         lx, lv = _set_terms(plan, members, "lx"), _set_terms(plan, members, "lv")
         parts.append(f"SELECT g, {j} AS set_no, {lx} AS lx, {lv} AS lv FROM ss_resp")
     return f"""
 SELECT g, set_no, score, COUNT(*) AS respondents
-FROM (SELECT g, set_no, ROUND(CAST(lv AS DOUBLE) / lx, 9) AS score FROM ({' UNION ALL '.join(parts)}) u
+FROM (SELECT g, set_no, ROUND(CAST(lv AS DOUBLE) / NULLIF(lx, 0), 9) AS score FROM ({' UNION ALL '.join(parts)}) u
       WHERE lx > 0) s
 GROUP BY g, set_no, score"""
 
