@@ -55,7 +55,6 @@ def _same_dict(a: dict, b: dict) -> bool:
 
 CASES = {
     "sipas by province": lambda con: sat.satisfaction_table(con, "sipas", 2024),
-    "sipas national": lambda con: sat.satisfaction_table(con, "sipas", 2023, level="national"),
     "sipas items": lambda con: sat.item_table(con, "sipas", 2024),
     "sipas country less a province": lambda con: sat.satisfaction_table(con, "sipas", 2024, level="national",
                                                                         exclude="vn63:22"),
@@ -65,8 +64,6 @@ CASES = {
     "health items of one form": lambda con: sat.item_table(con, "health", 2024, form="health-inpatient"),
     "education by level and group": lambda con: sat.satisfaction_table(
         con, "education", 2024, breakdown=("school_level", "respondent_group")),
-    "education schools of a province": lambda con: sat.item_table(con, "education", 2024, level="facility",
-                                                                  unit="vn63:01"),
 }
 
 
@@ -82,9 +79,10 @@ def test_reliability_from_statistics_equals_reliability_from_answers(demo_reader
     old = oracle.reliability(demo_reader, survey, 2024)
     assert len(new) > 0
     pd.testing.assert_frame_equal(new, old, check_dtype=False, rtol=1e-9)
-    one = sat.reliability(demo_reader, survey, 2024, unit="vn63:01")
-    pd.testing.assert_frame_equal(one, oracle.reliability(demo_reader, survey, 2024, unit="vn63:01"),
-                                  check_dtype=False, rtol=1e-9)
+    if survey == "education":    # a scope: one province's schools
+        one = sat.reliability(demo_reader, survey, 2024, unit="vn63:01")
+        pd.testing.assert_frame_equal(one, oracle.reliability(demo_reader, survey, 2024, unit="vn63:01"),
+                                      check_dtype=False, rtol=1e-9)
 
 
 @pytest.mark.parametrize("args", [
