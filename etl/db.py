@@ -148,11 +148,19 @@ def connect(path: Path, *, read_only: bool, wait_seconds: float | None = None,
 
 
 @contextmanager
-def _reading(path: Path, wait_seconds: float | None) -> Iterator[duckdb.DuckDBPyConnection]:
-    """A read-only connection to the store's current snapshot (etl.snapshots), held until it closes."""
+def _reading(path: Path, wait_seconds: float | None, *, upgrade: bool = False) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection to the store's current snapshot (etl.snapshots), held until it closes. With
+    `upgrade`, a store of an older schema is first migrated (a write, which publishes a snapshot of it)."""
     from etl import snapshots  # local import: snapshots builds on this module
 
-    con, lease = snapshots.open_reader(path, wait_seconds)
+    try:
+        con, lease = snapshots.open_reader(path, wait_seconds)
+    except StoreError as exc:
+        if not upgrade or exc.code != "old":
+            raise
+        with open_store(path, read_only=False, wait_seconds=wait_seconds):
+            pass  # migrates; letting go publishes a snapshot of the new schema
+        con, lease = snapshots.open_reader(path, wait_seconds)
     try:
         yield con
     finally:
@@ -199,22 +207,8 @@ def open_for_reading(path: Path, wait_seconds: float | None = None) -> Iterator[
     """A read-only connection; a database from an older schema is first upgraded (migrations are etl's
     to write), so readers never refuse a database this program can read. Reads the current snapshot, like
     `open_store`."""
-    from etl import snapshots
-
-    try:
-        con, lease = snapshots.open_reader(path, wait_seconds)
-    except StoreError as exc:
-        if exc.code != "old":
-            raise
-        with open_store(path, read_only=False, wait_seconds=wait_seconds):
-            pass  # migrates; letting go publishes a snapshot of the new schema
-        con, lease = snapshots.open_reader(path, wait_seconds)
-    try:
+    with _reading(path, wait_seconds, upgrade=True) as con:
         yield con
-    finally:
-        con.close()
-        if lease is not None:
-            lease.release()
 
 
 @contextmanager
