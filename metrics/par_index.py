@@ -354,10 +354,10 @@ def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source
 
 def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
              system: str | None = None, sizes: dict[int, int] | None = None,
-             brief: int | None = None) -> dict[int, pd.DataFrame]:
-    """unit_results for one year or two consecutive ones (one scoring query for both); `sizes` is the field size
-    of each year (`field_size`) when the caller has it already; for the year `brief`, scores give only code,
-    index and rank."""
+             brief: frozenset[int] = frozenset()) -> dict[int, pd.DataFrame]:
+    """unit_results for each of `years` (one scoring query for all); `sizes` is the field size of each year
+    (`field_size`) when the caller has it already; for the years in `brief`, scores give only code, index and
+    rank."""
     sizes = _field_sizes(con, level, years, system) if sizes is None else sizes
     rows = con.execute(_SCORES_SQL, {"source": source, "level": level, "first_year": min(years),
                                      "last_year": max(years), "system": system}).df()
@@ -366,7 +366,7 @@ def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], sourc
     results = {}
     for year in years:
         at = np.flatnonzero(of_year == year)
-        results[year] = (_scored_results(rows, at, sizes[year], band_thresholds, brief=year == brief) if len(at)
+        results[year] = (_scored_results(rows, at, sizes[year], band_thresholds, brief=year in brief) if len(at)
                          else _total_results(con, level, year, source, sizes[year]))
     return results
 
@@ -383,6 +383,14 @@ def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: 
     units, e.g. vn34-22-department. `units_total` is the size of the field.
     """
     return _results(con, level, [year], source, system)[year]
+
+
+def results_by_year(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+                    system: str | None = None) -> dict[int, pd.DataFrame]:
+    """`unit_results` of each of `years` from one source, the same frames, with the criterion points of every
+    year scored in one query: what a unit's history and a series over years ask for."""
+    years = sorted({int(year) for year in years})
+    return _results(con, level, years, source, system) if years else {}
 
 
 def coverage(results: pd.DataFrame) -> tuple[int, int]:
@@ -408,15 +416,10 @@ def identity_links(con: duckdb.DuckDBPyConnection, level: str, year: int) -> pd.
     ).df()
 
 
-def _frameworks_changed(con: duckdb.DuckDBPyConnection, level: str, year: int) -> bool:
-    """Whether `year` and `year - 1` are scored with different frameworks (`framework_for` of each)."""
-    rows = con.execute("SELECT framework_id, first_year, last_year FROM framework WHERE level = ?", [level]).fetchall()
-
-    def covering(y: int) -> str | None:   # the first row, as framework_for takes it
-        return next((fid for fid, first, last in rows if first <= y and (last is None or last >= y)), None)
-
-    this_fw, prev_fw = covering(year), covering(year - 1)
-    return this_fw is not None and prev_fw is not None and this_fw != prev_fw
+def _framework_covering(rows: list[tuple], year: int) -> str | None:
+    """The framework of `year` among (framework_id, first_year, last_year) rows: the first, as framework_for
+    takes it."""
+    return next((fid for fid, first, last in rows if first <= year and (last is None or last >= year)), None)
 
 
 def _grouped_links(links: pd.DataFrame, previous: pd.DataFrame) -> pd.DataFrame:
@@ -476,21 +479,45 @@ def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: s
     across the 2025 reorganisation, where the number of units changed, and where either rank is not published.
     `framework_changed` flags comparisons across criteria versions.
     """
-    now, before = system_for_year(level, year), system_for_year(level, year - 1)
-    if now == before:
-        # Every unit of the system is its own predecessor; the same rows give the size of the field both years.
-        units = con.execute("SELECT code, assessed FROM unit WHERE code_system = ?", [now]).fetchall()
-        codes = np.array([code for code, _ in units], dtype=object)
-        prev_codes, basis = codes, np.full(len(codes), "same", dtype=object)
-        assessed = sum(1 for _, flag in units if flag)
-        both = _results(con, level, [year, year - 1], source, sizes={year: assessed, year - 1: assessed},
-                        brief=year - 1)
-    else:
-        links = identity_links(con, level, year)
-        codes, prev_codes = links["code"].to_numpy(dtype=object), links["prev_code"].to_numpy(dtype=object)
-        basis = links["basis"].to_numpy(dtype=object)
-        both = _results(con, level, [year, year - 1], source, brief=year - 1)
-    current, previous = both[year], both[year - 1]
+    return year_changes(con, level, [year], source)[year]
+
+
+def year_changes(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> dict[int, pd.DataFrame]:
+    """`year_change` of each of `years` from one source, the same frames, with every year and the one before it
+    scored in one query."""
+    years = sorted({int(year) for year in years})
+    if not years:
+        return {}
+    before_only = sorted({year - 1 for year in years} - set(years))
+    systems = sorted({system_for_year(level, year) for year in years + before_only})
+    # The units of every system at once: their codes (each its own predecessor within a system) and the size
+    # of each year's field.
+    units = con.execute("SELECT code_system, code, assessed FROM unit WHERE list_contains(?, code_system)",
+                        [systems]).fetchall()
+    assessed = {system: sum(1 for s, _, flag in units if s == system and flag) for system in systems}
+    sizes = {year: assessed[system_for_year(level, year)] for year in years + before_only}
+    scored = _results(con, level, sorted(years + before_only), source, sizes=sizes, brief=frozenset(before_only))
+    frameworks = con.execute("SELECT framework_id, first_year, last_year FROM framework WHERE level = ?",
+                             [level]).fetchall()
+    changes = {}
+    for year in years:
+        now, before = system_for_year(level, year), system_for_year(level, year - 1)
+        if now == before:
+            codes = np.array([code for s, code, _ in units if s == now], dtype=object)
+            prev_codes, basis = codes, np.full(len(codes), "same", dtype=object)
+        else:
+            links = identity_links(con, level, year)
+            codes, prev_codes = links["code"].to_numpy(dtype=object), links["prev_code"].to_numpy(dtype=object)
+            basis = links["basis"].to_numpy(dtype=object)
+        this_fw, prev_fw = _framework_covering(frameworks, year), _framework_covering(frameworks, year - 1)
+        changes[year] = _change(scored[year], scored[year - 1], codes, prev_codes, basis, now == before,
+                                this_fw is not None and prev_fw is not None and this_fw != prev_fw)
+    return changes
+
+
+def _change(current: pd.DataFrame, previous: pd.DataFrame, codes: np.ndarray, prev_codes: np.ndarray,
+            basis: np.ndarray, same_system: bool, framework_changed: bool) -> pd.DataFrame:
+    """The year's results with their change against `previous` through the links (code, prev_code, basis)."""
     change = _predecessors(current, previous, codes, prev_codes, basis)
     delta_index = _differences(current["index"], pd.Series(change["prev_index"]))
     change_basis = change["change_basis"]
@@ -502,7 +529,7 @@ def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: s
         delta_index[stated] = round_hundredths(current["published_change"][stated]).to_numpy()
         change_basis[stated] = "published"
     n = len(current)
-    if now == before:
+    if same_system:
         rose = (change["prev_rank"].to_numpy(dtype="float64", na_value=np.nan)
                 - current["rank"].to_numpy(dtype="float64", na_value=np.nan))
         delta_rank = pd.array(rose, dtype="Float64").astype("Int64")
@@ -513,7 +540,7 @@ def year_change(con: duckdb.DuckDBPyConnection, level: str, year: int, source: s
         "prev_rank": pd.array(change["prev_rank"], dtype="Int64"),
         "change_basis": pd.array(change_basis, dtype="str"), "from_units": pd.array(change["from_units"], dtype="str"),
         "prev_index": change["prev_index"], "delta_index": delta_index, "delta_rank": delta_rank,
-        "framework_changed": np.full(n, _frameworks_changed(con, level, year)),
+        "framework_changed": np.full(n, framework_changed),
     }, index=current.index)
     return pd.concat([current, extra], axis=1)
 

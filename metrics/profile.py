@@ -4,8 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.par_index import (LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, system_for_year,
-                               unit_results)
+from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, results_by_year, system_for_year
 from metrics.ranking import FIELD_SUMMARY_COLUMNS, field_indices, field_summary
 
 
@@ -41,6 +40,14 @@ def unit_history(con: duckdb.DuckDBPyConnection, code_system: str, code: str) ->
         "SELECT from_code, to_code, relation FROM unit_lineage WHERE (to_system = ? AND to_code = ?) "
         "OR (from_system = ? AND from_code = ?)", [code_system, code, code_system, code]).df()
     sizes = dict(con.execute("SELECT code_system, count(*) FROM unit WHERE assessed GROUP BY 1").fetchall())
+    scored: dict[str, dict[int, pd.DataFrame]] = {}
+
+    def results_of(source: str, year: int) -> pd.DataFrame:
+        # Every year of a source scored at once, the first time the source is needed.
+        if source not in scored:
+            scored[source] = results_by_year(con, level, datasets.loc[datasets["source"] == source, "year"], source)
+        return scored[source][year]
+
     rows = []
     for year in sorted({int(y) for y in datasets["year"]}):
         system = system_for_year(level, year)
@@ -54,7 +61,7 @@ def unit_history(con: duckdb.DuckDBPyConnection, code_system: str, code: str) ->
             continue
         present = set(datasets.loc[datasets["year"] == year, "source"])
         for source in [s for s in SOURCE_PRIORITY if s in present]:
-            results = unit_results(con, level, year, source)
+            results = results_of(source, year)
             found = results[results["code"].isin(list(wanted)) & results["index"].notna()]
             if len(found):
                 break

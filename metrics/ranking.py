@@ -5,7 +5,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.par_index import field_size, hundredths_keys, ranks_desc, round_hundredths, system_for_year, year_change
+from metrics.par_index import field_size, hundredths_keys, ranks_desc, round_hundredths, system_for_year, year_changes
 from metrics.rounding import exact_mean
 
 RANKING_COLUMNS = ["rank", "code_system", "code", "name", "index", "group", "appraisal", "survey", "delta_index",
@@ -16,32 +16,41 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
                   stage: str = "appraised") -> pd.DataFrame:
     """Each unit's field (component) index: field points / field maximum x 100 from criterion scores,
     or as given in a results table. Columns: code, field_code, index, field_rank."""
-    return _field_indices(con, level, year, source, stage)
+    return _field_indices(con, level, [year], source, stage)[year]
 
 
-def _field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, stage: str = "appraised",
-                   whole: int | None = None) -> pd.DataFrame:
-    """`field_indices`; `whole` is `field_size(con, level, year)` when the caller has it already."""
-    frame = con.execute(
-        """
-        SELECT s.unit_code AS code, c.field_code, sum(s.points) / any_value(f.max_points) * 100 AS index
-        FROM par_score s JOIN batch b USING (batch_id)
-        JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
-        JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
-        WHERE b.status = 'current' AND b.source = ? AND s.level = ? AND s.year = ? AND s.stage = ?
-        GROUP BY s.unit_code, c.field_code
-        """, [source, level, year, stage]).df()
-    if frame.empty:
-        frame = con.execute(
-            """
-            SELECT i.unit_code AS code, i.field_code, i.index_pct AS index
-            FROM par_field_index i JOIN batch b USING (batch_id)
-            WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND i.year = ? AND i.stage = ?
-            """, [source, level, year, stage]).df()
-    frame["index"] = round_hundredths(frame["index"])
-    whole = field_size(con, level, year) if whole is None else whole
-    frame["field_rank"] = _field_ranks(frame, whole)
-    return frame
+_FIELD_SCORES_SQL = """
+SELECT s.year, s.unit_code AS code, c.field_code, sum(s.points) / any_value(f.max_points) * 100 AS index
+FROM par_score s JOIN batch b USING (batch_id)
+JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
+JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
+WHERE b.status = 'current' AND b.source = ? AND s.level = ? AND list_contains(?, s.year) AND s.stage = ?
+GROUP BY s.year, s.unit_code, c.field_code
+"""
+_FIELD_TABLE_SQL = """
+SELECT i.year, i.unit_code AS code, i.field_code, i.index_pct AS index
+FROM par_field_index i JOIN batch b USING (batch_id)
+WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND list_contains(?, i.year) AND i.stage = ?
+"""
+
+
+def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+                   stage: str = "appraised", wholes: dict[int, int] | None = None) -> dict[int, pd.DataFrame]:
+    """`field_indices` of each of `years`, from criterion scores where the year has them, else from a results
+    table: two queries for all years. `wholes` is `field_size(con, level, year)` of each year when the caller
+    has it already."""
+    scored = con.execute(_FIELD_SCORES_SQL, [source, level, years, stage]).df()
+    unscored = sorted(set(years) - {int(year) for year in scored["year"].unique()})
+    tabled = con.execute(_FIELD_TABLE_SQL, [source, level, unscored, stage]).df() if unscored else scored.iloc[:0]
+    out = {}
+    for year in years:
+        rows = scored if year not in unscored else tabled
+        frame = rows[rows["year"].to_numpy() == year].drop(columns="year").reset_index(drop=True)
+        frame["index"] = round_hundredths(frame["index"])
+        whole = field_size(con, level, year) if wholes is None or wholes.get(year) is None else wholes[year]
+        frame["field_rank"] = _field_ranks(frame, whole)
+        out[year] = frame
+    return out
 
 
 def _field_ranks(frame: pd.DataFrame, whole: int) -> pd.arrays.IntegerArray:
@@ -85,10 +94,22 @@ def field_summary(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
 
 def ranking_table(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str, lang: str = "vi") -> pd.DataFrame:
     """One row per unit: rank, keys, name, index, group, components, change, and one column per field index."""
-    change = year_change(con, level, year, source)
+    return ranking_tables(con, level, [year], source, lang)[year]
+
+
+def ranking_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+                   lang: str = "vi") -> dict[int, pd.DataFrame]:
+    """`ranking_table` of each of `years` from one source, the same frames, with every year (and the one before
+    each) scored in one query and the field indices of every year in one more."""
+    changes = year_changes(con, level, years, source)
     # The field is the year's whole field, which the change's rows carry already.
-    whole = int(change["units_total"].iloc[0]) if len(change) else None
-    fields = _field_indices(con, level, year, source, whole=whole)
+    wholes = {year: int(change["units_total"].iloc[0]) if len(change) else None for year, change in changes.items()}
+    fields = _field_indices(con, level, sorted(changes), source, wholes=wholes) if changes else {}
+    return {year: _table(change, fields[year], lang) for year, change in changes.items()}
+
+
+def _table(change: pd.DataFrame, fields: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rankings table of a year from its `year_change` and `field_indices`."""
     columns = {name: change["name_vi" if lang == "vi" else "name_en"] if name == "name" else change[name]
                for name in RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id",
                                               "units_total"]}

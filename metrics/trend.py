@@ -12,7 +12,8 @@ import numpy as np
 import pandas as pd
 from scipy.stats import norm, t as student_t
 
-from metrics.par_index import LEVEL_SYSTEMS, available_datasets, pick_source, system_for_year, unit_results
+from metrics.par_index import (LEVEL_SYSTEMS, available_datasets, pick_source, results_by_year, system_for_year,
+                               unit_results)
 from metrics.rounding import difference, exact_mean, hundredths, round_series
 
 TREND_COLUMNS = ["code_system", "code", "name", "year", "value", "ci_low", "ci_high", "status", "from_units", "source",
@@ -28,19 +29,23 @@ def level_of(system: str) -> str:
 
 
 def yearly_values(con: duckdb.DuckDBPyConnection, level: str, year: int, measure: str,
-                  source: str | None = None) -> tuple[pd.DataFrame, str | None, tuple[int, int]]:
+                  source: str | None = None,
+                  scored: dict[str, dict[int, pd.DataFrame]] | None = None) -> tuple[pd.DataFrame, str | None,
+                                                                                   tuple[int, int]]:
     """(code, value, se, df, respondents, rank, rank_basis) for every unit of the year's own system from one
     source, that source, and the coverage (units with a value, units in the field). A requested source is used
     or nothing is (never another in its place). Satisfaction values are the overall % satisfied with its
     design-based standard error (the satisfaction pages' estimate); a suppressed estimate has no value. SIPAS
-    from the published source is the published SIPAS index per province (MoHA's own aggregation)."""
+    from the published source is the published SIPAS index per province (MoHA's own aggregation). `scored`
+    holds `results_by_year` per source when the caller scored several years at once."""
     empty = pd.DataFrame(columns=_EMPTY)
     system = system_for_year(level, year)
     if measure in ("index", "rank"):
         chosen = pick_source(available_datasets(con, level), year, source)
         if chosen is None:
             return empty, None, (0, 0)
-        results = unit_results(con, level, year, chosen)
+        known = (scored or {}).get(chosen, {})
+        results = known[year] if year in known else unit_results(con, level, year, chosen)
         values = pd.DataFrame({"code": results["code"], "value": results["index"], "se": np.nan, "df": np.nan,
                                "respondents": np.nan, "rank": results["rank"], "rank_basis": results["rank_basis"]})
         total = int(results["units_total"].iloc[0]) if len(results) else 0
@@ -91,6 +96,19 @@ def _weights(con, predecessors: list[str], system: str, year: int, weighting: st
     return np.array([rows[c] for c in predecessors], dtype=float), None
 
 
+def _scored_years(con: duckdb.DuckDBPyConnection, level: str, first: int, last: int,
+                  source: str | None) -> dict[str, dict[int, pd.DataFrame]]:
+    """The results of every year from first to last, each from the source yearly_values picks for it, scored
+    with one query per source."""
+    datasets = available_datasets(con, level)
+    years_of: dict[str, list[int]] = {}
+    for year in range(first, last + 1):
+        chosen = pick_source(datasets, year, source)
+        if chosen is not None:
+            years_of.setdefault(chosen, []).append(year)
+    return {chosen: results_by_year(con, level, years, chosen) for chosen, years in years_of.items()}
+
+
 def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, measure: str = "index",
           weighting: str = "equal", source: str | None = None) -> pd.DataFrame:
     """One row per unit of `system` and year: value, status (observed, reconstructed, successor), the units the
@@ -107,9 +125,10 @@ def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, me
     links = con.execute("SELECT from_code, to_code, relation FROM unit_lineage WHERE from_system = ? AND to_system = ?",
                         [old, new]).df()
     value_measure = "index" if measure == "rank" else measure
+    scored = _scored_years(con, level, first, last, source) if value_measure == "index" else None
     rows = []
     for year in range(first, last + 1):
-        values, chosen, (covered, total) = yearly_values(con, level, year, value_measure, source)
+        values, chosen, (covered, total) = yearly_values(con, level, year, value_measure, source, scored)
         indexed = values.set_index("code")
         by_code, se_by_code, df_by_code = indexed["value"], indexed["se"], indexed["df"]
         year_system = system_for_year(level, year)

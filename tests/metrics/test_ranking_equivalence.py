@@ -128,3 +128,27 @@ def test_vectorised_rounding_equals_decimal_rounding():
     bands = pd.DataFrame({"group_code": ["A", "B", "C", "D"], "min_index": [90.0, 80.0, 70.0, 0.0]})
     pd.testing.assert_series_equal(reference.rank_with_ties(series), par_index.rank_with_ties(series))
     pd.testing.assert_series_equal(reference.assign_group(series, bands), par_index.assign_group(series, bands))
+
+
+@pytest.mark.parametrize("level, source", [("province", "demo"), ("province", "published"), ("ministry", "demo")])
+def test_every_year_at_once_gives_each_year_s_own_frames(demo_reader, level, source):
+    """results_by_year, year_changes and ranking_tables (one scoring query for every year) give, year by year,
+    the frames of unit_results, year_change and ranking_table, across the 2025 reorganisation and a year without
+    data; a year whose year before has no data compares with nothing (but what its release states)."""
+    datasets = par_index.available_datasets(demo_reader, level)
+    years = sorted({int(y) for y in datasets.loc[datasets["source"] == source, "year"]}) + [2031]
+    assert len(years) >= 3
+    results = par_index.results_by_year(demo_reader, level, years, source)
+    changes = par_index.year_changes(demo_reader, level, years, source)
+    tables = ranking.ranking_tables(demo_reader, level, years, source, "en")
+    assert sorted(results) == sorted(changes) == sorted(tables) == years
+    for year in years:
+        pd.testing.assert_frame_equal(results[year], par_index.unit_results(demo_reader, level, year, source),
+                                      check_exact=True, obj=f"results_by_year {level} {year} {source}")
+        pd.testing.assert_frame_equal(changes[year], par_index.year_change(demo_reader, level, year, source),
+                                      check_exact=True, obj=f"year_changes {level} {year} {source}")
+        pd.testing.assert_frame_equal(tables[year], ranking.ranking_table(demo_reader, level, year, source, "en"),
+                                      check_exact=True, obj=f"ranking_tables {level} {year} {source}")
+    assert results[2031].empty and tables[2031].empty
+    first = changes[years[0]]      # nothing before it: only a change the release itself states
+    assert (first["delta_index"].isna() | (first["change_basis"] == "published")).all()
