@@ -1,6 +1,8 @@
 """Shared fixtures: stores built the production way, in memory or in a temporary file."""
 from __future__ import annotations
 
+import fcntl
+import os
 import shutil
 from pathlib import Path
 
@@ -52,8 +54,19 @@ def writable_store() -> duckdb.DuckDBPyConnection:
 
 
 def _built(tmp_path_factory, name: str, demo: bool) -> Path:
-    path = tmp_path_factory.mktemp(name) / "par.duckdb"
-    build(path, demo=demo)
+    """A database built once per test run: the first xdist worker to ask builds it under a lock, the others wait
+    for it and share it (a build is many seconds of a worker; masters are only read or copied)."""
+    root = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        root = root.parent          # the run's folder, above each worker's own
+    folder = root / f"master-{name}"
+    folder.mkdir(exist_ok=True)
+    path = folder / "par.duckdb"
+    with open(root / f"master-{name}.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            build(path, demo=demo)
+            (folder / "built").touch()
     return path
 
 

@@ -1,9 +1,8 @@
 """The demo generator: reproducible, realistic in shape, and always marked as demo."""
 import duckdb
-import pytest
 
 from etl.batches import DATA_TABLES
-from etl.demo import load_demo
+from etl.demo import DEFAULT_SEED, load_demo
 from tests.conftest import table_fingerprint
 
 
@@ -17,26 +16,19 @@ def data_fingerprint(con) -> dict:
     return out
 
 
-@pytest.fixture(scope="module")
-def demo_counts(tmp_path_factory):
-    from etl.build import build
-    path = tmp_path_factory.mktemp("demo-repro") / "a.duckdb"
-    build(path, demo=True, seed=7)
-    return path
-
-
-def test_same_seed_same_data(demo_counts, tmp_path):
+def test_same_seed_same_data(demo_db_master, tmp_path):
+    # The session's demo database was built with the default seed; building again gives the same data.
     from etl.build import build
     again = tmp_path / "b.duckdb"
-    build(again, demo=True, seed=7)
-    a, b = duckdb.connect(str(demo_counts), read_only=True), duckdb.connect(str(again), read_only=True)
+    build(again, demo=True, seed=DEFAULT_SEED)
+    a, b = duckdb.connect(str(demo_db_master), read_only=True), duckdb.connect(str(again), read_only=True)
     assert data_fingerprint(a) == data_fingerprint(b)
     a.close(), b.close()
 
 
-def test_another_seed_other_data(demo_counts, writable_store):
-    load_demo(writable_store, seed=8)
-    a = duckdb.connect(str(demo_counts), read_only=True)
+def test_another_seed_other_data(demo_db_master, writable_store):
+    load_demo(writable_store, seed=DEFAULT_SEED + 1)
+    a = duckdb.connect(str(demo_db_master), read_only=True)
     assert data_fingerprint(a)["par_score"] != data_fingerprint(writable_store)["par_score"]
     a.close()
 
