@@ -15,6 +15,10 @@ same server), and no page shows an exception, an error alert or the store's "bus
     stException, error alerts, alerts saying busy / bận, and the words of the store's busy message (ui.i18n
     "store.busy", both languages). The load's exit code, duration, write-lock window and written rows are checked.
 
+For information it prints what the cores allow: the machine's busy CPU seconds during the single sessions
+(/proc/stat) per session, and from it the lowest p95 / single ratio --sessions sessions could reach on this
+machine's cores if they shared them perfectly.
+
 Prints figures only; no timing is asserted. Exits 1 only if a check fails: an error or busy message shown, a page
 never interactive, or the load failed. Run from the project root:  python bench/bench_concurrency.py
 """
@@ -169,6 +173,13 @@ async def watch_load(proc: subprocess.Popen, db: Path, watch: LoadWatch, origin:
     watch.code = proc.returncode
 
 
+def machine_busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy (every core, every process: /proc/stat less idle and iowait)."""
+    fields = [int(v) for v in Path("/proc/stat").read_text().splitlines()[0].split()[1:]]
+    ticks = os.sysconf("SC_CLK_TCK")
+    return (sum(fields[:8]) - fields[3] - fields[4]) / ticks
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (q in 0..100) of the values that are numbers."""
     values = sorted(v for v in values if not math.isnan(v))
@@ -206,11 +217,14 @@ async def run(args, db: Path, csv_path: Path, base: str, work: Path) -> dict:
             print("  warm-up session (the app's cold start, not counted): "
                   + ", ".join(f"{v.page} {v.seconds:.2f} s" for v in warm), flush=True)
             out["single"] = []
+            busy_before, clock_before = machine_busy_seconds(), time.perf_counter()
             for rep in range(1, args.repeat + 1):
                 visits = await session(browser, base, rep, time.perf_counter(), args, words)
                 out["single"].extend(visits)
                 print(f"  single session {rep}: " + ", ".join(f"{v.page} {v.seconds:.2f} s" for v in visits),
                       flush=True)
+            out["single_cpu"] = (machine_busy_seconds() - busy_before) / args.repeat
+            out["single_wall"] = (time.perf_counter() - clock_before) / args.repeat
             if args.control:
                 out["control"] = await together(browser, base, args, words, time.perf_counter())
                 print(f"  control: {args.sessions} sessions without a load done", flush=True)
@@ -328,6 +342,16 @@ def main() -> int:
         print(f"  control, {args.sessions} sessions without a load, {page}: p50 {percentile(times(control, page), 50):.2f} "
               f"s, p95 {alone:.2f} s; p95 during the load / without: {p95[page] / alone:.2f}x (information)")
 
+    # What the cores allow. One session (both pages, server and browser) kept the machine busy for `cpu` core-
+    # seconds; N sessions started together on C cores cannot all be done before N x cpu / C, so p95 / single
+    # cannot fall below about that over the single session's time, whatever the app does (an upper bound when
+    # other jobs share the machine: their CPU counts here too).
+    cpu, wall = out["single_cpu"], out["single_wall"]
+    floor = args.sessions * cpu / cpus / wall if wall > 0 else math.nan
+    print(f"cores: one session (overview + rankings) kept the machine busy {cpu:.2f} core-s in {wall:.2f} s "
+          f"({cpu / wall if wall > 0 else math.nan:.2f} cores); {args.sessions} together need >= "
+          f"{args.sessions * cpu / cpus:.1f} s on {cpus} cores: p95 / single >= about {floor:.1f}x from CPU alone "
+          "(information; other jobs' CPU counts too)")
     visits = single + control + concurrent
     errors = sum(v.scan.get("exceptions", 0) + v.scan.get("error_alerts", 0) + (1 if v.failure else 0) for v in visits)
     busy = sum(v.scan.get("busy_alerts", 0) + v.scan.get("busy_words", 0) for v in visits)
@@ -356,6 +380,7 @@ def main() -> int:
     print(f"SUMMARY bench_concurrency: {args.sessions} sessions during a {args.rows:,}-respondent load; "
           + ", ".join(f"{page} single {one[page]:.2f} s p95 {p95[page]:.2f} s ({ratios[page]:.2f}x, target < "
                       f"{TARGET_RATIO:.0f}x {'met' if met[page] else 'NOT met'})" for page in PAGES)
+          + f"; CPU floor about {floor:.1f}x"
           + f"; errors {errors}, busy {busy} (target 0); {late} page(s) timed out; load "
             f"{'ok' if load_ok else 'FAILED'} {watch.finished:.1f} s; {cpus} cores")
     return 0 if checks_ok else 1
