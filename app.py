@@ -3,6 +3,9 @@ from pathlib import Path
 
 import streamlit as st
 
+from ui import warmup
+
+warmup.wait()   # a fresh server's background imports (scripts/serve.py): wait for them, never import alongside them
 from ui.auth import check_access, current_actor, show_identity, text
 from ui.i18n import t
 from ui.state import language_switch, sidebar_filters

@@ -7,11 +7,8 @@ import sys
 from pathlib import Path
 
 from etl.access import local_actor, write_audit
-from etl.backup import backup, restore
 from etl.batches import BatchNotFound, list_batches, remove_batch
-from etl.build import build
 from etl.db import StoreError, open_for_reading, open_store
-from etl.demo import DEFAULT_SEED
 from etl.limits import parse_max_mb
 from etl.load import DEFAULT_MAX_BYTES, KindNotAvailable, load_file, remove_stale_work_dirs
 from etl.loaders import ALL_KINDS, SURVEY_KINDS, OptionError
@@ -19,9 +16,10 @@ from etl.output import FORMATS, render
 from etl.paths import resolve_db_path
 from etl.problems import LoadRejected, format_report
 from etl.release_cli import add_release_commands, run_release_command
-from etl.release_guard import RestoreGuard
 from etl.releases import ReleaseRefused
-from etl.survey_stats.parquet import NothingToExport, export_dataset
+
+# Modules only some commands need are imported by those commands: a load (the command run most, on files of a
+# million rows) does not wait for the demo generator, pyarrow or the Parquet export to import.
 
 
 def _say(lang: str, vi: str, en: str) -> str:
@@ -38,7 +36,7 @@ def parser() -> argparse.ArgumentParser:
 
     b = commands.add_parser("build", parents=[common], help="build or rebuild the database from data/")
     b.add_argument("--no-demo", action="store_true", help="leave out the synthetic demo data")
-    b.add_argument("--seed", type=int, default=DEFAULT_SEED, help="seed of the demo generator")
+    b.add_argument("--seed", type=int, default=None, help="seed of the demo generator")
     b.add_argument("--force", action="store_true",
                    help="rebuild even when the store holds releases (they are dropped; the audit log names them)")
 
@@ -115,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
             print(message)
             return 0
         if args.command == "backup":
+            from etl.backup import backup
+
             folder = backup(db, args.folder)
             print(_say(lang, f"Đã sao lưu {db} vào {folder}.", f"Backed up {db} to {folder}."))
             return 0
@@ -123,6 +123,9 @@ def main(argv: list[str] | None = None) -> int:
         if args.command == "export-parquet":
             return _export_parquet(db, args)
         if args.command == "restore":
+            from etl.backup import restore
+            from etl.release_guard import RestoreGuard
+
             replacing = args.replacing or resolve_db_path(None)      # the live store, unless named
             guard = RestoreGuard(None if replacing.resolve() == db.resolve() else replacing, force=args.force)
             restored_db = restore(args.folder, db, vet=guard)
@@ -148,6 +151,8 @@ _SOURCES = {"published": "công bố", "upload": "tải lên", "demo": "mô ph�
 
 def _export_parquet(db: Path, args) -> int:
     """`etl export-parquet`: read-only on the store; one line on stdout, or one on stderr and exit 1."""
+    from etl.survey_stats.parquet import NothingToExport, export_dataset
+
     try:
         with open_for_reading(db) as con:
             manifest = export_dataset(con, args.folder, survey=args.survey, year=args.year)
@@ -172,10 +177,14 @@ def _export_parquet(db: Path, args) -> int:
 
 
 def _build(db: Path, args) -> int:
+    from etl.build import build
+    from etl.demo import DEFAULT_SEED
+
     def progress(fraction: float, step: str) -> None:
         print(f"[{fraction:4.0%}] {step}", file=sys.stderr)
 
-    steps = build(db, demo=not args.no_demo, seed=args.seed, progress=progress, force=args.force)
+    seed = DEFAULT_SEED if args.seed is None else args.seed
+    steps = build(db, demo=not args.no_demo, seed=seed, progress=progress, force=args.force)
     demo_rows = sum(steps.get("demo", {}).values())
     print(_say(args.lang,
                f"Đã xây dựng {db}: dữ liệu tham chiếu, kết quả công bố"

@@ -138,13 +138,34 @@ def connect(path: Path, *, read_only: bool, wait_seconds: float | None = None,
             raise StoreError("unopenable", f"Cannot open {path}: {_first_line(exc)}", path) from exc
     try:
         if read_only:
-            migrations.check_readable(con, path)
+            _check_readable_once(con, path)
         else:
             migrations.migrate(con)
     except Exception:
         con.close()
         raise
     return con
+
+
+# Files found readable, by identity: a snapshot never changes, so its schema is checked on its first open only (two
+# catalog queries on every page's every connection otherwise); a store written since has another identity.
+_READABLE: set[tuple] = set()
+
+
+def _check_readable_once(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    """`migrations.check_readable`, skipped for a file already found readable by this process as it is now."""
+    try:
+        stat = path.stat()
+        key = (str(path.resolve()), stat.st_ino, stat.st_mtime_ns, stat.st_size, migrations.latest_version())
+    except OSError:
+        key = None
+    if key is not None and key in _READABLE:
+        return
+    migrations.check_readable(con, path)
+    if key is not None:
+        if len(_READABLE) > 1000:       # a long-running server sees many snapshots come and go
+            _READABLE.clear()
+        _READABLE.add(key)
 
 
 @contextmanager

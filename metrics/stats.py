@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
 
-from metrics.survey_design import t_value
+# sps: scipy.stats, imported on first use (see metrics.survey_design)
+from metrics.survey_design import sps, t_value
 
 LEVEL = 0.95            # confidence level of every interval
 MIN_RESPONDENTS = 30    # fewer respondents than this: estimate suppressed

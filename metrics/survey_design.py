@@ -33,7 +33,19 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy import stats as sps
+
+
+class _LazyScipyStats:
+    """scipy.stats, imported on first use: the import takes about half a second that code reaching this module only
+    for its names (a survey load's statistics step, via metrics.satisfaction) does not need."""
+
+    def __getattr__(self, name: str):
+        from scipy import stats
+
+        return getattr(stats, name)
+
+
+sps = _LazyScipyStats()
 
 DESIGNS = ("srs", "cluster", "stratified", "stratified cluster")
 SINGLE_PSU_RULE = "certainty"

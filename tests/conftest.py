@@ -120,3 +120,23 @@ def table_fingerprint(path: Path) -> dict[str, tuple]:
                 for t in tables}
     finally:
         con.close()
+
+
+# Files whose tests take longest in all (a Spark session, demo builds, a served app with a browser), started first so
+# that no worker begins one near the end of the run while the other sits idle (pytest.ini: --dist loadfile with
+# --no-loadscope-reorder, so files are handed out in this order, then the rest by number of tests).
+LONGEST_FIRST = ("tests/etl/test_survey_parquet_spark.py", "tests/browser/test_browser.py", "tests/etl/test_demo.py",
+                 "tests/app/test_pages.py", "tests/metrics/test_briefing.py")
+
+
+def pytest_collection_modifyitems(config, items) -> None:
+    counts: dict[str, int] = {}
+    for item in items:
+        counts[item.nodeid.split("::")[0]] = counts.get(item.nodeid.split("::")[0], 0) + 1
+
+    def weight(item) -> tuple[int, int]:
+        path = item.nodeid.split("::")[0]
+        first = LONGEST_FIRST.index(path) if path in LONGEST_FIRST else len(LONGEST_FIRST)
+        return first, -counts[path]
+
+    items.sort(key=weight)      # stable: a file's tests keep their order

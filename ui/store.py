@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import threading
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -19,6 +20,7 @@ from ui.text import md_escape
 
 
 APP_WAIT_SECONDS = 5.0  # a page waits less than the command line (10 s) before saying the store is busy
+DEFAULT_RELEASE = "latest"  # what the pages show until the sidebar's release filter says otherwise
 _PIN = "_store_snapshot"  # session_state: the snapshot (etl.snapshots.Pin) this script run reads
 
 
@@ -65,7 +67,7 @@ def _cached_call(target: str, db: str, generation: str | None, stamp: tuple | No
 def release_selection() -> str:
     """The release the pages show (the sidebar's release filter, kept in the URL as ?release=): latest, draft or
     an id. Store-state readers (batches, audit log, releases) always see the store as it is."""
-    return str(st.session_state.get("_chosen_release") or st.query_params.get("release") or "latest")
+    return str(st.session_state.get("_chosen_release") or st.query_params.get("release") or DEFAULT_RELEASE)
 
 
 def fetch(func: Callable, *args, **kwargs) -> Any:
@@ -93,6 +95,19 @@ def fetch(func: Callable, *args, **kwargs) -> Any:
         return fetch(func, *args, **kwargs)
 
 
+def prefetch(func: Callable, *args, **kwargs) -> Any:
+    """What `fetch(func, *args, **kwargs)` gives a page showing the default release, computed ahead into the same
+    cache entry by a thread without a session (ui.warmup). Reads only a snapshot: None, nothing computed, when the
+    store has none (the database file itself is left to the pages)."""
+    path = db_path()
+    pin = snapshots.resolve(path)
+    if pin.generation is None:
+        return None
+    release = "draft" if reads_store_state(func) else DEFAULT_RELEASE
+    return _cached_call(f"{func.__module__}.{func.__qualname__}", str(path), pin.generation, pin.stamp, args,
+                        tuple(sorted(kwargs.items())), release)
+
+
 _BUILD_LOCK = threading.Lock()  # sessions arriving together must not build the same file twice
 
 
@@ -106,13 +121,33 @@ def ensure_database(lang: str) -> None:
         with _BUILD_LOCK:
             if not path.exists():
                 _build_with_progress(path, lang)
-    try:
-        snapshots.refresh(path)  # etl publishes a snapshot for a store that has none (older, or written outside etl)
-        with open_for_reading(path, wait_seconds=db_wait()):
-            pass  # an older schema is upgraded here, by etl
-    except StoreError as exc:
-        stop_with_store_error(exc, lang)
+    if not _checked_recently(path):
+        try:
+            snapshots.refresh(path)  # etl publishes a snapshot for a store without one (older, or written outside etl)
+            with open_for_reading(path, wait_seconds=db_wait()):
+                pass  # an older schema is upgraded here, by etl
+        except StoreError as exc:
+            _CHECKED.pop(str(path), None)
+            stop_with_store_error(exc, lang)
+        _CHECKED[str(path)] = (_store_state(path), time.monotonic())
     pin_snapshot(path)
+
+
+# The store state each database was last found readable in, and when (time.monotonic()): the check above (a
+# connection, the schema read, snapshots tidied) is done again only when the store changed, or after
+# snapshots.GRACE_SECONDS (so superseded snapshots still go in a store nobody writes), not on every script run.
+_CHECKED: dict[str, tuple[tuple, float]] = {}
+
+
+def _store_state(path: Path) -> tuple:
+    """What changes with every write to the store: the snapshot readers open and the database file's stamp."""
+    return snapshots.current(path), snapshots.stamp(path)
+
+
+def _checked_recently(path: Path) -> bool:
+    checked = _CHECKED.get(str(path))
+    return (checked is not None and time.monotonic() - checked[1] < snapshots.GRACE_SECONDS
+            and checked[0] == _store_state(path))
 
 
 def _build_with_progress(path: Path, lang: str) -> None:

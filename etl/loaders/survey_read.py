@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from etl import limits as work_limits
@@ -104,15 +105,20 @@ class Layout:
     def cells(self) -> list[str]:
         return [f"cell_{i}" for i in range(max(len(self.headers), 1))]
 
-    def source(self, types: dict[str, str] | None = None) -> tuple[str, list]:
+    def source(self, types: dict[str, str] | None = None, spill: bool = True) -> tuple[str, list]:
         """A SQL FROM item giving cell_0..cell_N and cell_extra, with its parameters. Cells are text unless
-        `types` names a type for DuckDB's reader to parse them as (CSV only)."""
+        `types` names a type for DuckDB's reader to parse them as (CSV only). Without `spill` the reader is not
+        given the SLACK cells beyond the header: cell_extra is NULL, and a row with a non-empty cell there is a
+        TOO MANY COLUMNS reject (DuckDB drops empty ones, which `spill` would read as NULL too)."""
         if self.text_path is None:
             return "survey_workbook", []
-        columns = {c: "VARCHAR" for c in self.cells} | (types or {}) | {f"spill_{i}": "VARCHAR" for i in range(SLACK)}
+        slack = range(SLACK if spill else 0)
+        columns = {c: "VARCHAR" for c in self.cells} | (types or {}) | {f"spill_{i}": "VARCHAR" for i in slack}
         spec = ", ".join(f"'{c}': '{t}'" for c, t in columns.items())  # names and types from code only
-        spill = ", ".join(f"nullif(trim(spill_{i}), '')" for i in range(SLACK))
-        return (f"(SELECT {', '.join(self.cells)}, coalesce({spill}) AS cell_extra "
+        extra = "NULL::VARCHAR"
+        if spill:
+            extra = "coalesce(" + ", ".join(f"nullif(trim(spill_{i}), '')" for i in slack) + ")"
+        return (f"(SELECT {', '.join(self.cells)}, {extra} AS cell_extra "
                 f"FROM read_csv(?, header = true, skip = ?, delim = ?, quote = '\"', escape = '\"', "
                 f"auto_detect = false, null_padding = true, encoding = 'utf-8', columns = {{{spec}}}, "
                 f"parallel = {str(self.parallel).lower()}, store_rejects = true, rejects_table = '{_REJECTS}', "
@@ -215,6 +221,15 @@ def prescan(path: Path, name: str, workdir: Path, *, max_bytes: int) -> None:
 _CHUNK = 8 << 20
 
 
+def _longest_run(block: bytes) -> int:
+    """Bytes in the longest stretch of `block` without a line feed: at least the length of its longest line, however
+    lines are split (bytes.splitlines also splits at a lone carriage return)."""
+    feeds = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x0A)
+    if not len(feeds):
+        return len(block)
+    return int(max(feeds[0], np.diff(feeds).max(initial=1) - 1, len(block) - feeds[-1] - 1))
+
+
 def _fast_scan(path: Path, name: str, delimiter: str) -> bool:
     """The same checks as `_scan` for a UTF-8 file without any quote character, at C speed: lines are split in
     large binary chunks and cells counted with bytes.count (without quotes, a delimiter always separates cells).
@@ -245,7 +260,10 @@ def _fast_scan(path: Path, name: str, delimiter: str) -> bool:
             if b'"' in block:
                 return False
             block.decode("utf-8")    # invalid UTF-8 raises, as the record reader would
-            for offset, line in enumerate(block.splitlines()):
+            # Only a line at least this long can break a limit (a cell's characters and a row's cells are at most
+            # its bytes): most blocks have none, and skip the line-by-line look.
+            long_lines = _longest_run(block) >= min(limits.max_columns, limits.max_cell_chars + 1)
+            for offset, line in enumerate(block.splitlines() if long_lines else ()):
                 if len(line) > limits.max_cell_chars:   # bytes >= characters: only long lines need a closer look
                     text = line.decode("utf-8")
                     if len(text) > limits.max_line_chars:
@@ -338,7 +356,16 @@ def read_into(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, projec
     """
     say = progress or (lambda _f, _s: None)
     sql = f"CREATE TEMP TABLE {table} AS SELECT {projection} FROM {{source}}"
-    rejects = _run(con, layout, sql, params, table, types)
+
+    def read() -> list[tuple]:
+        # Most files have no cell beyond the header: read them without the SLACK spill columns (parsing 32 more
+        # columns per row is a tenth of the read) and again with them only when a row has such a cell.
+        found = _run(con, layout, sql, params, table, types, spill=False)
+        if any(r[1] == "TOO MANY COLUMNS" for r in found):
+            found = _run(con, layout, sql, params, table, types)
+        return found
+
+    rejects = read()
     if layout.text_path is not None and any(r[1] == "INVALID ENCODING" for r in rejects):
         if layout.encoding != "utf-8":
             first = min(r[0] for r in rejects if r[1] == "INVALID ENCODING")
@@ -348,7 +375,7 @@ def read_into(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, projec
         layout.text_path = _transcode(layout.path, layout.workdir / "utf8.csv", "cp1258", layout.file_name,
                                       layout.path.stat().st_size, say)
         layout.warnings.append(_problem(layout.file_name, "w_cp1258", severity="warning"))
-        rejects = _run(con, layout, sql, params, table, types)
+        rejects = read()
     if any(r[1] == "CAST" for r in rejects):
         return False
     layout.malformed, layout._skipped_lines = _malformed(rejects, layout.text_path, layout.file_name) \
@@ -364,10 +391,10 @@ def read_text(con: duckdb.DuckDBPyConnection, layout: Layout, table: str, recs_s
 
 
 def _run(con: duckdb.DuckDBPyConnection, layout: Layout, sql: str, params: list | None, table: str,
-         types: dict[str, str] | None = None) -> list[tuple]:
+         types: dict[str, str] | None = None, spill: bool = True) -> list[tuple]:
     """Run a query over the file's source; returns DuckDB's rejects as (byte position, error type, line)."""
     while True:
-        source, source_params = layout.source(types)
+        source, source_params = layout.source(types, spill)
         con.execute(f"DROP TABLE IF EXISTS {table}")
         for name in (_REJECTS, _SCANS):
             con.execute(f"DROP TABLE IF EXISTS {name}")

@@ -7,8 +7,9 @@ blank, NOT_A_VALID_ANSWER when not a whole number on the item's scale), the firs
 position: rowid + 1. Answers are never held as text: the few a report names are read again from the file.
 
 `survey_rows` then types and codes the other columns (dates, years, weights, forms, levels, groups, sex,
-channel), picks the instrument and resolves the province to (code system, code). Coded values and provinces are
-resolved in Python once per distinct value written (a million-row file has a few hundred), then joined back.
+channel), picks the instrument and resolves the province to (code system, code). Coded values and the (province,
+date, year) cells are typed and resolved once per distinct value written (a million-row file has a few hundred, in
+`survey_keys`), then joined back; `survey_records` is the same rows with their answers, as a view the write reads.
 Identifiers in the SQL come from code or from validated item codes; file content only ever arrives as a value.
 """
 from __future__ import annotations
@@ -33,6 +34,9 @@ TEXT_COLUMNS = ("respondent_id", "province", "age_group", "hospital_id", "hospit
                 "stratum", "psu")
 CODED_COLUMNS = ("sex", "channel", "form", "school_level", "respondent_group")
 OTHER_COLUMNS = ("year", "survey_date", "weight")
+# Cells that decide a row's province and year: typed and resolved once per distinct combination written (a
+# million-row file has a few hundred), never once per row.
+KEY_CELLS = ("province", "survey_date", "year")
 
 
 @dataclass
@@ -162,53 +166,109 @@ def _resolve_coded(con: duckdb.DuckDBPyConnection, ctx: RowContext) -> None:
                        {"raw": "VARCHAR", "value": "VARCHAR", "instrument_id": "VARCHAR"})
 
 
-def build_rows(con: duckdb.DuckDBPyConnection, ctx: RowContext) -> None:
-    """`survey_rows`: one typed row per non-blank record, province resolved."""
-    _resolve_coded(con, ctx)
-    joins, coded = [], []
-    for column in CODED_COLUMNS:
-        if column in ctx.coded:
-            joins.append(f"LEFT JOIN survey_map_{column} m_{column} ON m_{column}.raw = trim(s.{column}_text)")
-            coded.append(f"m_{column}.value AS {column}")
-        else:
-            coded.append(f"NULL::VARCHAR AS {column}")
-    if len(ctx.instruments) > 1:  # health: the form column picks the instrument (none: the header is reported)
-        coded.append("m_form.instrument_id AS instrument_id" if "form" in ctx.coded
-                     else "NULL::VARCHAR AS instrument_id")
-    else:
-        coded.append(f"{_literal(ctx.instruments[0].instrument_id)} AS instrument_id")
-    option_year = "NULL" if ctx.option_year is None else str(int(ctx.option_year))
-    def cell(column: str) -> str:
-        return f"s.{column}_text" if column in ctx.match.columns else "NULL::VARCHAR"
+@dataclass(frozen=True)
+class _Column:
+    """A column of survey_rows: its SQL over the stage `s` and the key cells `k`, or None when it is NULL for
+    every row of this file (the file lacks the column), and its type."""
 
-    text = [f"nullif(trim(nfc_normalize({cell(c)})), '') AS {c}" for c in TEXT_COLUMNS]
-    raw = [f"nullif(trim({cell(c)}), '') AS {c}_text" for c in CODED_COLUMNS + OTHER_COLUMNS]
+    name: str
+    sql: str | None
+    sql_type: str = "VARCHAR"
+    per_key: bool = False  # comes from survey_keys: the same for every row of one key
+
+
+def _row_columns(ctx: RowContext) -> list[_Column]:
+    """survey_rows' columns in order: rec, the text columns (NFC, trimmed), the coded and other columns as written
+    (trimmed), the coded values, instrument, date, year, weight, the row's year and its province resolved."""
+    present = ctx.match.columns
+    out = [_Column("rec", "s.rec", "BIGINT")]
+    for c in TEXT_COLUMNS:
+        if c == "province":
+            out.append(_Column(c, "k.province", per_key=True))
+        else:
+            out.append(_Column(c, f"nullif(trim(nfc_normalize(s.{c}_text)), '')" if c in present else None))
+    for c in CODED_COLUMNS + OTHER_COLUMNS:
+        if c in KEY_CELLS:
+            out.append(_Column(f"{c}_text", f"k.{c}_trimmed", per_key=True))
+        else:
+            out.append(_Column(f"{c}_text", f"nullif(trim(s.{c}_text), '')" if c in present else None))
+    out += [_Column(c, f"m_{c}.value" if c in ctx.coded else None) for c in CODED_COLUMNS]
+    if len(ctx.instruments) > 1:  # health: the form column picks the instrument (none: the header is reported)
+        out.append(_Column("instrument_id", "m_form.instrument_id" if "form" in ctx.coded else None))
+    else:
+        out.append(_Column("instrument_id", _literal(ctx.instruments[0].instrument_id), per_key=True))
+    out += [_Column("survey_date", "k.survey_date", "DATE", per_key=True),
+            _Column("year_num", "k.year_num", "INTEGER", per_key=True),
+            _Column("weight", "TRY_CAST(replace(trim(s.weight_text), ',', '.') AS DOUBLE)" if "weight" in present
+                    else None, "DOUBLE"),
+            _Column("row_year", "k.row_year", "INTEGER", per_key=True)]
+    out += [_Column(c, f"k.{c}", per_key=True)
+            for c in ("unit_system", "unit_code", "province_problem_en", "province_problem_vi")]
+    return out
+
+
+def build_rows(con: duckdb.DuckDBPyConnection, ctx: RowContext) -> None:
+    """`survey_records` and `survey_rows`: one typed row per non-blank record, province resolved.
+
+    `survey_records` is a view (stage joined to the few distinct keys and coded values, answers included): what
+    the write reads, in one pass. `survey_rows`, what the checks read many times, keeps in memory only what
+    differs from row to row (the record, its key and the per-row cells the file has): a view adds the rest from
+    `survey_keys`, so a million rows stay a few dozen megabytes, not several hundred."""
+    _resolve_coded(con, ctx)
+    _resolve_keys(con, ctx)
+    columns = _row_columns(ctx)
+    joins = [f"LEFT JOIN survey_map_{c} m_{c} ON m_{c}.raw = trim(s.{c}_text)" for c in CODED_COLUMNS
+             if c in ctx.coded]
+    on = " AND ".join(f"k.{c}_text IS NOT DISTINCT FROM s.{c}_text" for c in KEY_CELLS if c in ctx.match.columns)
+    answers = "".join(f', s."i_{c}"' for c in ctx.item_codes())
+    for name, kind in (("survey_rows", "VIEW"), ("survey_records", "VIEW"), ("survey_row_cells", "TABLE")):
+        con.execute(f"DROP {kind} IF EXISTS {name}")
+    con.execute(f"""
+        CREATE TEMP VIEW survey_records AS
+        SELECT {', '.join(f'{c.sql or "NULL"}::{c.sql_type} AS {c.name}' for c in columns)}, k.key_no{answers}
+        FROM (SELECT rowid + 1 AS rec, * FROM survey_stage WHERE NOT blank) s
+        JOIN survey_keys k ON {on or 'TRUE'} {' '.join(joins)}""")
+    kept = [c.name for c in columns if c.sql is not None and not c.per_key]
+    con.execute(f"CREATE TEMP TABLE survey_row_cells AS SELECT {', '.join(kept)}, key_no FROM survey_records")
+    shown = [f"d.{c.name}" if c.name in kept else f"{c.sql or 'NULL'}::{c.sql_type} AS {c.name}" for c in columns]
+    con.execute(f"CREATE TEMP VIEW survey_rows AS SELECT {', '.join(shown)} "
+                "FROM survey_row_cells d JOIN survey_keys k USING (key_no)")
+
+
+def _resolve_keys(con: duckdb.DuckDBPyConnection, ctx: RowContext) -> None:
+    """`survey_keys`: each distinct (province, survey_date, year) as written (`<cell>_text`, NULL where the file
+    lacks the column), numbered (`key_no`), with what survey_rows shows of it: the cells trimmed, the province's
+    name, the date, the year, the row's year (date, else year, else --year) and the province resolved."""
+    present = [c for c in KEY_CELLS if c in ctx.match.columns]
+
+    def cell(column: str) -> str:
+        return f"{column}_text" if column in present else "NULL::VARCHAR"
+
+    option_year = "NULL" if ctx.option_year is None else str(int(ctx.option_year))
     formats = ", ".join(f"'{f}'" for f in DATE_FORMATS)
     low, high = YEAR_RANGE
-    # A view, not a table: resolving provinces reads three of its columns, the table below all of them once.
-    con.execute("DROP VIEW IF EXISTS survey_rows0")
+    written = ", ".join(f"{cell(c)} AS {c}_text" for c in KEY_CELLS)
+    con.execute("DROP TABLE IF EXISTS survey_key_cells")
     con.execute(f"""
-        CREATE TEMP VIEW survey_rows0 AS
+        CREATE TEMP TABLE survey_key_cells AS
         SELECT *, coalesce(year(survey_date), year_num, {option_year}::INTEGER) AS row_year FROM (
-            SELECT s.rec, {', '.join(text)}, {', '.join(raw)}, {', '.join(coded)},
-                   try_strptime(trim({cell('survey_date')}), [{formats}])::DATE AS survey_date,
-                   CASE WHEN TRY_CAST({cell('year')} AS DOUBLE) BETWEEN {low} AND {high}
-                             AND TRY_CAST({cell('year')} AS DOUBLE) % 1 = 0
-                        THEN TRY_CAST({cell('year')} AS DOUBLE)::INTEGER END AS year_num,
-                   TRY_CAST(replace(trim({cell('weight')}), ',', '.') AS DOUBLE) AS weight, s.extra
-            FROM (SELECT rowid + 1 AS rec, * FROM survey_stage) s {' '.join(joins)}
-            WHERE NOT s.blank
-        )""")
+            SELECT {', '.join(f'{c}_text' for c in KEY_CELLS)},
+                   {', '.join(f"nullif(trim({c}_text), '') AS {c}_trimmed" for c in KEY_CELLS)},
+                   nullif(trim(nfc_normalize(province_text)), '') AS province,
+                   try_strptime(trim(survey_date_text), [{formats}])::DATE AS survey_date,
+                   CASE WHEN TRY_CAST(year_text AS DOUBLE) BETWEEN {low} AND {high}
+                             AND TRY_CAST(year_text AS DOUBLE) % 1 = 0
+                        THEN TRY_CAST(year_text AS DOUBLE)::INTEGER END AS year_num
+            FROM (SELECT DISTINCT {written} FROM survey_stage WHERE NOT blank))""")
     _resolve_provinces(con)
-    con.execute("DROP TABLE IF EXISTS survey_rows")
+    con.execute("DROP TABLE IF EXISTS survey_keys")
     con.execute("""
-        CREATE TEMP TABLE survey_rows AS
-        SELECT r.*, u.unit_system, u.unit_code, u.problem_en AS province_problem_en,
-               u.problem_vi AS province_problem_vi
-        FROM survey_rows0 r LEFT JOIN survey_units u
-          ON u.province = r.province AND u.row_year = r.row_year
-         AND coalesce(u.survey_date, DATE '1000-01-01') = coalesce(r.survey_date, DATE '1000-01-01')""")
-    con.execute("DROP VIEW survey_rows0")
+        CREATE TEMP TABLE survey_keys AS
+        SELECT CAST(row_number() OVER () AS INTEGER) AS key_no, k.*, u.unit_system, u.unit_code,
+               u.problem_en AS province_problem_en, u.problem_vi AS province_problem_vi
+        FROM survey_key_cells k LEFT JOIN survey_units u
+          ON u.province = k.province AND u.row_year = k.row_year
+         AND coalesce(u.survey_date, DATE '1000-01-01') = coalesce(k.survey_date, DATE '1000-01-01')""")
 
 
 def _literal(text: str) -> str:
@@ -220,7 +280,7 @@ def _resolve_provinces(con: duckdb.DuckDBPyConnection) -> None:
     """Each distinct (province as written, date, year) resolved in the code system in force on that date (or,
     with a year alone, that year), as etl.codesystems decides."""
     combos = con.execute(
-        "SELECT DISTINCT province, survey_date, row_year FROM survey_rows0 "
+        "SELECT DISTINCT province, survey_date, row_year FROM survey_key_cells "
         "WHERE province IS NOT NULL AND row_year IS NOT NULL").fetchall()
     resolvers: dict[str, UnitResolver] = {}
     rows = []

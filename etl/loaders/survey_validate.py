@@ -60,16 +60,21 @@ class RowChecks:
 
     def respondents(self) -> None:
         self._add("required", "respondent_id", "NULL", "respondent_id IS NULL")
-        # within the file: the same id twice in one year
-        self.con.execute("""
-            INSERT INTO survey_problem
-            SELECT r.rec, 'dup_in_file', 'respondent_id', r.respondent_id, r.row_year::VARCHAR, r.row_year::VARCHAR,
-                   CASE WHEN r.rec = d.first_rec THEN d.second_rec ELSE d.first_rec END
-            FROM survey_rows r JOIN (
-                SELECT respondent_id, row_year, min(rec) AS first_rec, list(rec ORDER BY rec)[2] AS second_rec
-                FROM survey_rows WHERE respondent_id IS NOT NULL AND row_year IS NOT NULL
-                GROUP BY ALL HAVING count(*) > 1) d
-              ON d.respondent_id = r.respondent_id AND d.row_year = r.row_year""")
+        # within the file: the same id twice in one year; first only whether any is (cheaper than listing them:
+        # most files have none)
+        repeated = self.con.execute("""
+            SELECT count(*) FROM (SELECT 1 FROM survey_rows WHERE respondent_id IS NOT NULL AND row_year IS NOT NULL
+                                  GROUP BY respondent_id, row_year HAVING count(*) > 1)""").fetchall()[0][0]
+        if repeated:
+            self.con.execute("""
+                INSERT INTO survey_problem
+                SELECT r.rec, 'dup_in_file', 'respondent_id', r.respondent_id, r.row_year::VARCHAR,
+                       r.row_year::VARCHAR, CASE WHEN r.rec = d.first_rec THEN d.second_rec ELSE d.first_rec END
+                FROM survey_rows r JOIN (
+                    SELECT respondent_id, row_year, min(rec) AS first_rec, list(rec ORDER BY rec)[2] AS second_rec
+                    FROM survey_rows WHERE respondent_id IS NOT NULL AND row_year IS NOT NULL
+                    GROUP BY ALL HAVING count(*) > 1) d
+                  ON d.respondent_id = r.respondent_id AND d.row_year = r.row_year""")
         # against what is loaded: current batches of the same source, except the batch being replaced
         self.con.execute("""
             INSERT INTO survey_problem
@@ -199,10 +204,11 @@ class RowChecks:
         if not codes:
             return
         stage = "(SELECT rowid + 1 AS rec, * FROM survey_stage WHERE NOT blank)"
-        counts = self.con.execute("SELECT " + ", ".join(
-            f'count(*) FILTER (WHERE "i_{c}" = {NOT_A_VALID_ANSWER})' for c in codes) + f" FROM {stage}").fetchall()[0]
-        for code, bad in zip(codes, counts):
-            if bad:
+        # the least answer of each item (cheaper than counting): an item whose least is above NOT_A_VALID_ANSWER
+        # has none to report
+        least = self.con.execute("SELECT " + ", ".join(f'min("i_{c}")' for c in codes) + f" FROM {stage}").fetchall()[0]
+        for code, low in zip(codes, least):
+            if low is not None and low <= NOT_A_VALID_ANSWER:
                 self._add("answer", code, "NULL", f'"i_{code}" = {NOT_A_VALID_ANSWER}', detail=self._scale(code),
                           source=stage)
         if len(self.ctx.instruments) > 1:

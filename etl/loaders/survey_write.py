@@ -55,7 +55,7 @@ def write_survey(writer: BatchWriter, ctx: RowContext, *, source: str, replaced:
     if len(codes) > MAX_SLOTS:
         raise ValueError(f"{len(codes)} item columns: the compact answer layout holds at most {MAX_SLOTS}")
     # validated item codes (survey_instruments.ITEM_CODE) into fixed column names: a blank answer stays NULL
-    answers = "".join(f', s."i_{c}"::SMALLINT AS {SLOT_COLUMNS[i]}' for i, c in enumerate(codes))
+    answers = "".join(f', r."i_{c}"::SMALLINT AS {SLOT_COLUMNS[i]}' for i, c in enumerate(codes))
     # Rows carry their keys, so their physical order does not matter: letting DuckDB write in parallel is faster
     # on two cores (row groups still hold narrow ranges of keys).
     con.execute("SET preserve_insertion_order = false")
@@ -64,8 +64,8 @@ def write_survey(writer: BatchWriter, ctx: RowContext, *, source: str, replaced:
             SELECT ? + r.rec AS respondent_key, ? AS survey, r.instrument_id, r.row_year AS year, r.respondent_id,
                    r.survey_date, r.unit_system, r.unit_code, {facility_sql} AS facility_id, r.school_level,
                    r.respondent_group, r.weight, r.sex, r.age_group, r.channel, r.stratum, r.psu{answers}
-            FROM survey_rows r JOIN (SELECT rowid + 1 AS rec, * FROM survey_stage) s USING (rec)
-            WHERE {valid.replace('rec', 'r.rec', 1)}""", [start, kind.survey])
+            FROM survey_records r
+            WHERE {valid}""", [start, kind.survey])
     finally:
         con.execute("RESET preserve_insertion_order")
     write_slots(con, writer.batch_id, codes)

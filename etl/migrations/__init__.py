@@ -4,6 +4,7 @@ A migration that must move data in ways SQL alone cannot (answers into a new lay
 etl code) has a module step_NNN.py beside its SQL file; its `after(con)` runs in the same transaction."""
 from __future__ import annotations
 
+import functools
 import re
 from datetime import datetime, timezone
 from importlib import resources
@@ -16,12 +17,18 @@ _FILE_PATTERN = re.compile(r"^(\d{3})_([a-z0-9_]+)\.sql$")
 
 def available() -> list[tuple[int, str, str]]:
     """(version, description, sql) for every migration file shipped, in order."""
+    return list(_shipped())
+
+
+@functools.lru_cache(maxsize=1)
+def _shipped() -> tuple[tuple[int, str, str], ...]:
+    # The files ship with the program and do not change while it runs: read once per process, not per connection.
     found = []
     for entry in resources.files(__package__).iterdir():
         match = _FILE_PATTERN.match(entry.name)
         if match:
             found.append((int(match.group(1)), match.group(2).replace("_", " "), entry.read_text("utf-8")))
-    return sorted(found)
+    return tuple(sorted(found))
 
 
 def latest_version() -> int:

@@ -24,7 +24,7 @@ import pandas as pd
 
 from etl.survey_stats.plan import SLOT_COLUMNS, StatsPlan
 from etl.survey_stats.sql import OUTPUTS, steps
-from etl.survey_stats.store import STAT_TABLES, run_steps
+from etl.survey_stats.store import STAT_TABLES, drop_steps, run_steps
 
 FORMAT = "par-survey-parquet"
 SCHEMA_VERSION = 1
@@ -199,6 +199,5 @@ def run_on_duckdb(con: duckdb.DuckDBPyConnection, folder: Path, plan: StatsPlan,
         run_steps(con, plan, "ss_source")
         return {name: con.execute(f"SELECT * FROM {name}").fetchdf() for name in OUTPUTS if name in names}
     finally:
-        for name in names:
-            con.execute(f"DROP TABLE IF EXISTS {name}")
+        drop_steps(con, names)
         con.execute("DROP VIEW IF EXISTS ss_source")

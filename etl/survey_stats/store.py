@@ -1,11 +1,13 @@
 """Running the statistics step on DuckDB and writing its results under their batches, in the caller's transaction."""
 from __future__ import annotations
 
+import re
+
 import duckdb
 import pandas as pd
 
 from etl.survey_stats.plan import SLOT_COLUMNS, PlanError, StatsPlan, make_plan, survey_slots
-from etl.survey_stats.sql import steps
+from etl.survey_stats.sql import OUTPUTS, steps
 from metrics.satisfaction.instrument import instrument_items
 
 STAT_TABLES = ("survey_stat_cell", "survey_stat_set", "survey_stat_pair", "survey_stat_value", "survey_stat_score",
@@ -13,9 +15,23 @@ STAT_TABLES = ("survey_stat_cell", "survey_stat_set", "survey_stat_pair", "surve
 
 
 def run_steps(con: duckdb.DuckDBPyConnection, plan: StatsPlan, source: str) -> None:
-    """Every step as a temp table of its own name (ss_*), read by the later steps and by `write_stats`."""
-    for step in steps(plan, source):
-        con.execute(f"CREATE OR REPLACE TEMP TABLE {step.name} AS {step.sql}")
+    """Every step under its own name (ss_*), read by the later steps and by `write_stats`: a temp table, or a view
+    when one later step alone reads it and it is no output (DuckDB then works it out row by row inside that step,
+    once, instead of writing a million per-respondent rows to read them back once)."""
+    ordered = steps(plan, source)
+    drop_steps(con, [step.name for step in ordered])
+    for i, step in enumerate(ordered):
+        reads = sum(len(re.findall(rf"\b{step.name}\b", later.sql)) for later in ordered[i + 1:])
+        kind = "VIEW" if reads == 1 and step.name not in OUTPUTS else "TABLE"
+        con.execute(f"CREATE TEMP {kind} {step.name} AS {step.sql}")
+
+
+def drop_steps(con: duckdb.DuckDBPyConnection, names: list[str]) -> None:
+    """Drop the steps' tables and views (views first: they read the tables)."""
+    kinds = dict(con.execute("SELECT table_name, table_type FROM information_schema.tables "
+                             "WHERE table_catalog = 'temp' AND table_name IN (SELECT unnest(?))", [names]).fetchall())
+    for name in sorted(kinds, key=lambda n: kinds[n] != "VIEW"):
+        con.execute(f"DROP {'VIEW' if kinds[name] == 'VIEW' else 'TABLE'} temp.main.{name}")
 
 
 def _register(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> None:
@@ -62,9 +78,8 @@ def write_stats(con: duckdb.DuckDBPyConnection, plan: StatsPlan) -> None:
     finally:
         for name in maps:
             con.unregister(name)
-        for table in ("ss_cells", "ss_valid", "ss_resp", "ss_set_stats", "ss_pair_wide", "ss_pair_stats", "ss_value_stats",
-                      "ss_score_stats", "ss_reliability_stats"):
-            con.execute(f"DROP TABLE IF EXISTS {table}")
+        drop_steps(con, ["ss_cells", "ss_valid", "ss_resp", "ss_set_stats", "ss_pair_wide", "ss_pair_stats",
+                         "ss_value_stats", "ss_score_stats", "ss_reliability_stats"])
 
 
 def write_slots(con: duckdb.DuckDBPyConnection, batch_id: int, slots: list[str], first: int = 1) -> None:
