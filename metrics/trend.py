@@ -30,22 +30,24 @@ def level_of(system: str) -> str:
 
 def yearly_values(con: duckdb.DuckDBPyConnection, level: str, year: int, measure: str,
                   source: str | None = None,
-                  scored: dict[str, dict[int, pd.DataFrame]] | None = None) -> tuple[pd.DataFrame, str | None,
-                                                                                   tuple[int, int]]:
+                  scored: dict[int, tuple[str | None, pd.DataFrame | None]] | None = None
+                  ) -> tuple[pd.DataFrame, str | None, tuple[int, int]]:
     """(code, value, se, df, respondents, rank, rank_basis) for every unit of the year's own system from one
     source, that source, and the coverage (units with a value, units in the field). A requested source is used
     or nothing is (never another in its place). Satisfaction values are the overall % satisfied with its
     design-based standard error (the satisfaction pages' estimate); a suppressed estimate has no value. SIPAS
     from the published source is the published SIPAS index per province (MoHA's own aggregation). `scored`
-    holds `results_by_year` per source when the caller scored several years at once."""
+    holds each year's (source, results) of the index when the caller picked and scored several years at once."""
     empty = pd.DataFrame(columns=_EMPTY)
     system = system_for_year(level, year)
     if measure in ("index", "rank"):
-        chosen = pick_source(available_datasets(con, level), year, source)
+        if scored is not None and year in scored:
+            chosen, results = scored[year]
+        else:
+            chosen = pick_source(available_datasets(con, level), year, source)
+            results = None if chosen is None else unit_results(con, level, year, chosen)
         if chosen is None:
             return empty, None, (0, 0)
-        known = (scored or {}).get(chosen, {})
-        results = known[year] if year in known else unit_results(con, level, year, chosen)
         values = pd.DataFrame({"code": results["code"], "value": results["index"], "se": np.nan, "df": np.nan,
                                "respondents": np.nan, "rank": results["rank"], "rank_basis": results["rank_basis"]})
         total = int(results["units_total"].iloc[0]) if len(results) else 0
@@ -97,16 +99,14 @@ def _weights(con, predecessors: list[str], system: str, year: int, weighting: st
 
 
 def _scored_years(con: duckdb.DuckDBPyConnection, level: str, first: int, last: int,
-                  source: str | None) -> dict[str, dict[int, pd.DataFrame]]:
-    """The results of every year from first to last, each from the source yearly_values picks for it, scored
-    with one query per source."""
+                  source: str | None) -> dict[int, tuple[str | None, pd.DataFrame | None]]:
+    """Each year from first to last: the source yearly_values would pick for its index (None: no data) and that
+    source's results, every year of a source scored with one query."""
     datasets = available_datasets(con, level)
-    years_of: dict[str, list[int]] = {}
-    for year in range(first, last + 1):
-        chosen = pick_source(datasets, year, source)
-        if chosen is not None:
-            years_of.setdefault(chosen, []).append(year)
-    return {chosen: results_by_year(con, level, years, chosen) for chosen, years in years_of.items()}
+    chosen = {year: pick_source(datasets, year, source) for year in range(first, last + 1)}
+    scored = {picked: results_by_year(con, level, [y for y, s in chosen.items() if s == picked], picked)
+              for picked in set(chosen.values()) - {None}}
+    return {year: (picked, None if picked is None else scored[picked][year]) for year, picked in chosen.items()}
 
 
 def trend(con: duckdb.DuckDBPyConnection, system: str, first: int, last: int, measure: str = "index",

@@ -1,6 +1,7 @@
 """Shared fixtures: stores built the production way, in memory or in a temporary file."""
 from __future__ import annotations
 
+import collections
 import fcntl
 import os
 import shutil
@@ -130,9 +131,7 @@ LONGEST_FIRST = ("tests/etl/test_survey_parquet_spark.py", "tests/browser/test_b
 
 
 def pytest_collection_modifyitems(config, items) -> None:
-    counts: dict[str, int] = {}
-    for item in items:
-        counts[item.nodeid.split("::")[0]] = counts.get(item.nodeid.split("::")[0], 0) + 1
+    counts = collections.Counter(item.nodeid.split("::")[0] for item in items)
 
     def weight(item) -> tuple[int, int]:
         path = item.nodeid.split("::")[0]
