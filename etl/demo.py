@@ -112,56 +112,79 @@ def _answers(rng: np.random.Generator, latent: np.ndarray, n_items: int, item_sd
     return np.clip(np.rint(raw), 1, 5).astype(np.int16)
 
 
-def _respondent_frame(rng: np.random.Generator, n: int, survey: str, instrument: str, year: int,
-                      prefix: str) -> pd.DataFrame:
+def _respondent_columns(rng: np.random.Generator, n: int, year: int, prefix: str) -> dict[str, np.ndarray]:
+    """One block's generated respondent columns (the random draws in a fixed order: the seed fixes the data)."""
     days = rng.integers(0, 200, n)
-    return pd.DataFrame({
-        "survey": survey, "instrument_id": instrument, "year": year,
-        "respondent_id": [f"{prefix}-{i:06d}" for i in range(1, n + 1)],
-        "survey_date": [date(year, 4, 1) + timedelta(days=int(d)) for d in days],
-        "weight": None,
+    return {
+        "respondent_id": np.array([f"{prefix}-{i:06d}" for i in range(1, n + 1)], dtype=object),
+        "survey_date": np.datetime64(date(year, 4, 1), "D") + days.astype("timedelta64[D]"),
         "sex": rng.choice(["male", "female"], n),
         "age_group": rng.choice(["18-29", "30-44", "45-59", "60+"], n, p=[0.2, 0.35, 0.3, 0.15]),
         "channel": rng.choice(["in_person", "online", "post"], n, p=[0.6, 0.35, 0.05]),
-    })
+    }
+
+
+def _respondent_frame(blocks: list[dict[str, object]]) -> pd.DataFrame:
+    """The respondents of several blocks as one frame: each block maps a column to its n values or to one value
+    for the whole block (built once: a frame per block cost most of the demo build's time)."""
+    sizes = [len(b["respondent_id"]) for b in blocks]
+    columns = {}
+    for name in blocks[0]:
+        parts = [np.asarray(b[name]) if np.ndim(b[name]) else
+                 np.full(n, b[name], dtype=object if b[name] is None or isinstance(b[name], str) else None)
+                 for b, n in zip(blocks, sizes)]
+        whole = np.concatenate(parts)
+        columns[name] = whole.astype(object) if whole.dtype.kind == "U" else whole
+    frame = pd.DataFrame(columns)
+    frame["survey_date"] = frame["survey_date"].dt.date.astype(object)
+    return frame
+
+
+def _block(rng: np.random.Generator, n: int, survey: str, instrument: str, year: int, prefix: str,
+           **fixed: object) -> dict[str, object]:
+    block: dict[str, object] = {"survey": survey, "instrument_id": instrument, "year": year}
+    generated = _respondent_columns(rng, n, year, prefix)
+    block.update({"respondent_id": generated["respondent_id"], "survey_date": generated["survey_date"],
+                  "weight": None, "sex": generated["sex"], "age_group": generated["age_group"],
+                  "channel": generated["channel"]})
+    block.update(fixed)
+    return block
 
 
 def sipas_year(ctx: DemoContext, rng: np.random.Generator, quality: dict, year: int) -> pd.DataFrame:
-    """Respondent rows (with an `answers` matrix attached per block) for one SIPAS year."""
+    """Respondent rows (with each respondent's latent satisfaction) for one SIPAS year."""
     system = system_for("province", year=year)
     units = ctx.units_of(system)
     n = SIPAS_PER_PROVINCE
-    frames = []
+    blocks = []
     for code in units["code"]:
-        frame = _respondent_frame(rng, n, "sipas", "sipas", year, f"S{year}-{system}-{code}")
-        frame["unit_system"], frame["unit_code"] = system, code
-        frame["latent"] = 4.15 + 0.12 * quality[(system, code)] + 0.05 * (year - 2021) + rng.normal(0, 0.55, n)
-        frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+        block = _block(rng, n, "sipas", "sipas", year, f"S{year}-{system}-{code}", unit_system=system, unit_code=code)
+        block["latent"] = 4.15 + 0.12 * quality[(system, code)] + 0.05 * (year - 2021) + rng.normal(0, 0.55, n)
+        blocks.append(block)
+    return _respondent_frame(blocks)
 
 
 def facility_year(ctx: DemoContext, rng: np.random.Generator, quality: dict, survey: str, year: int) -> pd.DataFrame:
     """Respondents of health (hospital x form) or education (school x group) surveys for one year."""
     system = system_for("province", year=year)
-    frames = []
+    blocks = []
     for u in ctx.units_of(system).itertuples():
         q = quality[(system, u.code)]
         if survey == "health":
-            blocks = [(f"BV-{system}-{u.code}-{h}", f"Bệnh viện đa khoa {u.name_vi} số {h} (mô phỏng)", form, None, None,
-                       HEALTH_PER_FORM) for h in (1, 2) for form in ("inpatient", "outpatient")]
+            specs = [(f"BV-{system}-{u.code}-{h}", f"Bệnh viện đa khoa {u.name_vi} số {h} (mô phỏng)", form, None, None,
+                      HEALTH_PER_FORM) for h in (1, 2) for form in ("inpatient", "outpatient")]
         else:
             levels = ("primary", "lower_secondary", "upper_secondary")
-            blocks = [(f"TR-{system}-{u.code}-{i}", f"Trường {lvl.replace('_', ' ')} {u.name_vi} (mô phỏng)", "school",
-                       lvl, group, EDUCATION_PER_GROUP) for i, lvl in enumerate(levels, 1) for group in ("parent", "learner")]
-        for facility_id, name, form, level, group, n in blocks:
+            specs = [(f"TR-{system}-{u.code}-{i}", f"Trường {lvl.replace('_', ' ')} {u.name_vi} (mô phỏng)", "school",
+                      lvl, group, EDUCATION_PER_GROUP) for i, lvl in enumerate(levels, 1) for group in ("parent", "learner")]
+        for facility_id, name, form, level, group, n in specs:
             instrument = f"health-{form}" if survey == "health" else "education"
-            frame = _respondent_frame(rng, n, survey, instrument, year, f"{facility_id}-{year}-{form}-{group or ''}")
-            frame["unit_system"], frame["unit_code"] = system, u.code
-            frame["facility_id"], frame["facility_name"] = facility_id, name
-            frame["school_level"], frame["respondent_group"] = level, group
-            frame["latent"] = 4.1 + 0.1 * q + 0.04 * (year - 2023) + rng.normal(0, 0.5, n)
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+            block = _block(rng, n, survey, instrument, year, f"{facility_id}-{year}-{form}-{group or ''}",
+                           unit_system=system, unit_code=u.code, facility_id=facility_id, facility_name=name,
+                           school_level=level, respondent_group=group)
+            block["latent"] = 4.1 + 0.1 * q + 0.04 * (year - 2023) + rng.normal(0, 0.5, n)
+            blocks.append(block)
+    return _respondent_frame(blocks)
 
 
 def write_survey(writer, con: duckdb.DuckDBPyConnection, rng: np.random.Generator, ctx: DemoContext,
@@ -178,7 +201,9 @@ def write_survey(writer, con: duckdb.DuckDBPyConnection, rng: np.random.Generato
         fac = fac[~fac["facility_id"].isin(known)].rename(columns={"facility_name": "name"})
         writer.insert("facility", fac.assign(facility_type=kind), count=False)
     slots = survey_slots(instrument_items(con, survey))
-    answers = {column: pd.array([pd.NA] * len(respondents), dtype="Int16") for column in SLOT_COLUMNS[:len(slots)]}
+    n = len(respondents)
+    answers = {column: pd.arrays.IntegerArray(np.zeros(n, dtype=np.int16), np.ones(n, dtype=bool))
+               for column in SLOT_COLUMNS[:len(slots)]}
     for instrument, block in respondents.groupby("instrument_id", sort=True):
         items = ctx.items[ctx.items["instrument_id"] == instrument]
         likert = items[items["item_kind"] == "likert"]["item_code"].tolist()
