@@ -6,6 +6,7 @@ import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from tests.app.leaks import leaks_in, visible
 from tests.conftest import PROJECT
 
 APP = str(PROJECT / "app.py")
@@ -41,6 +42,7 @@ def texts(at: AppTest) -> str:
 @pytest.mark.parametrize("lang", ["vi", "en"])
 @pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, lang):
+    """Every page runs without an exception, with its title, and shows nothing in the wrong language."""
     # Local mode (no [auth] in secrets, sign-in not required) is the admin: the admin pages are reachable too.
     monkeypatch.delenv("PAR_REQUIRE_AUTH", raising=False)
     monkeypatch.delenv("PAR_ALLOW_ANONYMOUS", raising=False)
@@ -56,6 +58,7 @@ def test_every_page_runs_in_both_languages(demo_db_master, monkeypatch, page, la
                              "PAR INDEX profile", "Load data", "16 national", "PAR plans", "Proposed levels", "Compare over years", "Satisfaction 20",
                              "Audit log", "User roles"]}[lang][PAGES.index(page)]
     assert expected_title in at.title[0].value
+    assert leaks_in(visible(at), lang) == [], "language leaks (tests/app/leaks.py)"
 
 
 def test_overview_defaults_to_the_latest_year_and_marks_demo(demo_db_master, monkeypatch):
