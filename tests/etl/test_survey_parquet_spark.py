@@ -96,8 +96,9 @@ def spark():
 
 
 @pytest.fixture(scope="module")
-def outputs(dataset, cases, spark) -> dict[str, dict[str, dict[str, pd.DataFrame]]]:
-    """engine -> survey -> the statistics step's outputs over the dataset's 2024 respondents."""
+def outputs(spark, dataset, cases) -> dict[str, dict[str, dict[str, pd.DataFrame]]]:
+    """engine -> survey -> the statistics step's outputs over the dataset's 2024 respondents. (The Spark session
+    is asked for first: its JVM starts while another worker may still be building the shared demo database.)"""
     mem = duckdb.connect()
     try:
         return {
