@@ -154,6 +154,14 @@ def choose(page, select, option: str) -> None:
     raise AssertionError(f"could not choose {option!r}")
 
 
+def upload(page, path) -> None:
+    """Give the file uploader `path` and wait until the upload has reached the server (its chip shows the name
+    and no spinner): a form submitted before that would be sent without the file."""
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(path))
+    page.locator('[data-testid="stFileChipName"]', has_text=path.name).first.wait_for(timeout=15000)
+    page.locator('[data-testid="stFileChipIconSpinner"]').first.wait_for(state="detached", timeout=15000)
+
+
 def dataframe_rows(page, index: int = 0) -> list[list[str]]:
     """The rows of the index-th st.dataframe on the page, as the grid's accessible cells give them (the canvas
     draws the same text), header row first. Waits until the grid has at least one body row."""
@@ -194,8 +202,7 @@ def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
     level = main.locator('[data-testid="stSelectbox"]').filter(has_text="Level")
     assert level.get_by_role("combobox").input_value() == "Ministries"
     before = table_fingerprint(live_db)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(bad))
-    wait_until_rendered(page)
+    upload(page, bad)
     page.get_by_role("button", name="Check and load").click()
     refused = page.locator('[data-testid="stAlertContentError"]')
     refused.first.wait_for(timeout=30000)
@@ -217,7 +224,7 @@ def test_an_analyst_uploads_a_results_table(server, page, live_db, tmp_path):
     good = tmp_path / "ket_qua_2022_sua.csv"
     good.write_text("Bộ, cơ quan ngang bộ;Điểm thẩm định;Điểm điều tra XHH;Tổng điểm đạt được\n"
                     "Bộ Tư pháp;61,00;28,00;89,00\nBộ Y tế;55,00;24,00;79,00\n", "utf-8")
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(good))
+    upload(page, good)
     page.get_by_role("button", name="Check and load").click()
     loaded = page.locator('[data-testid="stAlertContentSuccess"]')
     loaded.first.wait_for(timeout=30000)
