@@ -112,15 +112,21 @@ def _answers(rng: np.random.Generator, latent: np.ndarray, n_items: int, item_sd
     return np.clip(np.rint(raw), 1, 5).astype(np.int16)
 
 
-def _respondent_columns(rng: np.random.Generator, n: int, year: int, prefix: str) -> dict[str, np.ndarray]:
-    """One block's generated respondent columns (the random draws in a fixed order: the seed fixes the data)."""
+def _block(rng: np.random.Generator, n: int, survey: str, instrument: str, year: int, prefix: str,
+           **fixed: object) -> dict[str, object]:
+    """One block of n generated respondents: each column maps to its n values, or to one value for the whole
+    block (`fixed`: the unit, facility, level, group). The random draws keep a fixed order: the seed fixes the
+    data."""
     days = rng.integers(0, 200, n)
     return {
+        "survey": survey, "instrument_id": instrument, "year": year,
         "respondent_id": np.array([f"{prefix}-{i:06d}" for i in range(1, n + 1)], dtype=object),
         "survey_date": np.datetime64(date(year, 4, 1), "D") + days.astype("timedelta64[D]"),
+        "weight": None,
         "sex": rng.choice(["male", "female"], n),
         "age_group": rng.choice(["18-29", "30-44", "45-59", "60+"], n, p=[0.2, 0.35, 0.3, 0.15]),
         "channel": rng.choice(["in_person", "online", "post"], n, p=[0.6, 0.35, 0.05]),
+        **fixed,
     }
 
 
@@ -138,17 +144,6 @@ def _respondent_frame(blocks: list[dict[str, object]]) -> pd.DataFrame:
     frame = pd.DataFrame(columns)
     frame["survey_date"] = frame["survey_date"].dt.date.astype(object)
     return frame
-
-
-def _block(rng: np.random.Generator, n: int, survey: str, instrument: str, year: int, prefix: str,
-           **fixed: object) -> dict[str, object]:
-    block: dict[str, object] = {"survey": survey, "instrument_id": instrument, "year": year}
-    generated = _respondent_columns(rng, n, year, prefix)
-    block.update({"respondent_id": generated["respondent_id"], "survey_date": generated["survey_date"],
-                  "weight": None, "sex": generated["sex"], "age_group": generated["age_group"],
-                  "channel": generated["channel"]})
-    block.update(fixed)
-    return block
 
 
 def sipas_year(ctx: DemoContext, rng: np.random.Generator, quality: dict, year: int) -> pd.DataFrame:
