@@ -12,6 +12,7 @@ from typing import Iterator
 import duckdb
 import pandas as pd
 
+from etl import par_totals
 from etl.access import AccessDenied, Actor, write_audit
 from etl.db import first_row, transaction
 from etl.releases import refuse_if_released
@@ -29,6 +30,8 @@ DATA_TABLES = (
     # a survey batch's sufficient statistics (etl.survey_stats), written with its respondents
     "survey_stat_cell", "survey_stat_set", "survey_stat_pair", "survey_stat_value", "survey_stat_score",
     "survey_stat_reliability",
+    # criterion points summed per unit and field (etl.par_totals), written with the points
+    "par_field_total",
 )
 
 
@@ -85,6 +88,8 @@ class BatchWriter:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch_frame")
         finally:
             self.con.unregister("_batch_frame")
+        if table == "par_score":
+            par_totals.refresh(self.con, self.batch_id)
         if count:
             self.rows += len(frame)
         return len(frame)
@@ -97,6 +102,8 @@ class BatchWriter:
         inserted = self.con.execute(
             f"INSERT INTO {table} BY NAME SELECT *, ? AS batch_id FROM ({select_sql})",
             [self.batch_id] + list(params or [])).fetchall()[0][0]
+        if table == "par_score":
+            par_totals.refresh(self.con, self.batch_id)
         if count:
             self.rows += inserted
         return inserted

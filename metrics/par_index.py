@@ -223,24 +223,21 @@ def assessed_units(con: duckdb.DuckDBPyConnection, system: str) -> int:
 _RESULT_COLUMNS = ["code_system", "code", "name_vi", "name_en", "region", "appraisal", "survey", "total", "index",
                    "rank", "rank_basis", "group", "complete", "framework_id", "batch_id", "note", "published_change"]
 
-# Scoring from criterion points, for a year and (for the year-on-year change) the one before, in one query:
-# points per component, summed as integer ten-thousandths, and the index rounded half-up in integer hundredths
-# ((2a + b) // 2b), so no binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and
-# the order are then computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and
-# this runs for every view.
+# Scoring from criterion points, for a year and (for the year-on-year change) the one before, in one query: the
+# points per component summed once per batch, unit and field when they were loaded (par_field_total, integer
+# ten-thousandths, etl.par_totals), and the index rounded half-up in integer hundredths ((2a + b) // 2b), so no
+# binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and the order are then
+# computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and this runs for every
+# view.
 _SCORES_SQL = """
 WITH totals AS (
-    SELECT s.year, s.unit_system AS code_system, s.unit_code AS code, s.framework_id, min(s.batch_id) AS batch_id,
-           coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'appraisal'), 0)
-               AS appraisal_e4,
-           coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'survey'), 0)
-               AS survey_e4,
-           sum(CAST(round(s.points * 10000) AS BIGINT)) AS total_e4, count(*) AS scored
-    FROM par_score s
-    JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
-    WHERE s.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
-      AND s.level = $level AND s.year BETWEEN $first_year AND $last_year AND s.stage = 'appraised'
-      AND ($system IS NULL OR s.unit_system = $system)
+    SELECT t.year, t.unit_system AS code_system, t.unit_code AS code, t.framework_id, min(t.batch_id) AS batch_id,
+           sum(t.appraisal_e4) AS appraisal_e4, sum(t.survey_e4) AS survey_e4, sum(t.total_e4) AS total_e4,
+           sum(t.scored) AS scored
+    FROM par_field_total t
+    WHERE t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
+      AND t.level = $level AND t.year BETWEEN $first_year AND $last_year AND t.stage = 'appraised'
+      AND ($system IS NULL OR t.unit_system = $system)
     GROUP BY ALL
 ),
 sizes AS (SELECT framework_id, count(*) AS criteria_total, sum(CAST(round(max_points * 10000) AS BIGINT)) AS max_e4
@@ -283,40 +280,58 @@ def _bands_of(con: duckdb.DuckDBPyConnection, framework_ids: list[str]) -> dict[
     return {fid: None if table.empty else _band_thresholds(table) for fid, table in tables.items()}
 
 
-def _scored_results(rows: pd.DataFrame, at: np.ndarray, total_units: int,
-                    band_thresholds: dict[str, tuple[list, list[int]] | None], brief: bool = False) -> pd.DataFrame:
-    """unit_results of one year from its rows of _SCORES_SQL (positions `at`): rank, order, units_total, and the
-    group from the bands of the first unit's framework. Columns are taken as arrays and the frame is built once;
-    `brief` keeps only code, index and rank (what a comparison with the year before needs)."""
-    index_h = rows["index_h"].to_numpy(dtype="int64")[at]
-    n = len(at)
-    # rank() over the integer hundredths, descending: 1 + the number of units with a strictly higher index.
-    ranks = ranks_desc(index_h, np.ones(n, dtype=bool))
-    # In the order of the rank; ties by code, so that the order does not depend on how the query ran.
-    order = np.lexsort((rows["code"].to_numpy(dtype=object)[at], rows["code_system"].to_numpy(dtype=object)[at],
-                        ranks))
-    ranks, index_h, take = ranks[order], index_h[order], at[order]
+def _scored_results(rows: pd.DataFrame, years_at: dict[int, np.ndarray], sizes: dict[int, int],
+                    band_thresholds: dict[str, tuple[list, list[int]] | None],
+                    brief: frozenset[int] = frozenset()) -> dict[int, pd.DataFrame]:
+    """unit_results of each year of `years_at` from its rows of _SCORES_SQL (positions): rank, order,
+    units_total, and the group from the bands of the year's first unit's framework. Ranks, groups and the order
+    are worked out year by year in numpy; the frame is built once for all years and cut into each year's rows (a
+    frame per year cost more than the query). For the years in `brief`, only code, index and rank (what a
+    comparison with the year before needs)."""
+    takes, ranks, masks, groups, bases, totals, bounds = [], [], [], [], [], [], {}
+    index_all = rows["index_h"].to_numpy(dtype="int64")
+    code_all, system_all = rows["code"].to_numpy(dtype=object), rows["code_system"].to_numpy(dtype=object)
+    framework_all = rows["framework_id"].to_numpy(dtype=object)
+    start = 0
+    for year, at in years_at.items():
+        index_h = index_all[at]
+        n = len(at)
+        # rank() over the integer hundredths, descending: 1 + the number of units with a strictly higher index.
+        year_ranks = ranks_desc(index_h, np.ones(n, dtype=bool))
+        # In the order of the rank; ties by code, so that the order does not depend on how the query ran.
+        order = np.lexsort((code_all[at], system_all[at], year_ranks))
+        total_units = sizes[year]
+        ranked = total_units != 0 and n >= total_units   # a rank among the k units someone loaded is not one among all n
+        takes.append(at[order])
+        ranks.append(year_ranks[order])
+        masks.append(np.full(n, not ranked))
+        thresholds = band_thresholds[framework_all[at[order][0]]]
+        groups.append(np.full(n, None, dtype=object) if thresholds is None else
+                      _groups(index_h[order], np.ones(n, dtype=bool), *thresholds))
+        bases.append(np.full(n, "computed" if ranked else "not published", dtype=object))
+        totals.append(np.full(n, total_units, dtype="int64"))
+        bounds[year] = (start, start + n)
+        start += n
+    take = np.concatenate(takes)
+    n = len(take)
 
     def column(name: str):
         return rows[name].array.take(take)
 
-    ranked = total_units != 0 and n >= total_units   # a rank among the k units someone loaded is not one among all n
-    rank = pd.arrays.IntegerArray(ranks.astype("int64"), np.full(n, not ranked))
-    if brief:
-        return pd.DataFrame({"code": column("code"), "index": index_h / 100.0, "rank": rank})
-    framework_ids = column("framework_id")
-    thresholds = band_thresholds[framework_ids[0]]
-    groups = np.full(n, None, dtype=object) if thresholds is None else _groups(index_h, np.ones(n, dtype=bool),
-                                                                                 *thresholds)
-    return pd.DataFrame({
+    whole = pd.DataFrame({
         "code_system": column("code_system"), "code": column("code"), "name_vi": column("name_vi"),
         "name_en": column("name_en"), "region": column("region"), "appraisal": column("appraisal"),
-        "survey": column("survey"), "total": column("total"), "index": index_h / 100.0, "rank": rank,
-        "rank_basis": pd.array(["computed" if ranked else "not published"] * n, dtype="str"),
-        "group": pd.Series(groups, dtype="object"), "complete": column("complete"), "framework_id": framework_ids,
-        "batch_id": column("batch_id"), "note": pd.Series([None] * n, dtype="object"),
-        "published_change": np.full(n, np.nan), "units_total": np.full(n, total_units, dtype="int64"),
+        "survey": column("survey"), "total": column("total"), "index": index_all[take] / 100.0,
+        "rank": pd.arrays.IntegerArray(np.concatenate(ranks).astype("int64"), np.concatenate(masks)),
+        "rank_basis": pd.array(np.concatenate(bases), dtype="str"),
+        "group": pd.Series(np.concatenate(groups), dtype="object"), "complete": column("complete"),
+        "framework_id": column("framework_id"), "batch_id": column("batch_id"),
+        "note": pd.Series(np.full(n, None, dtype=object), dtype="object"),
+        "published_change": np.full(n, np.nan), "units_total": np.concatenate(totals),
     })
+    short = whole[["code", "index", "rank"]]
+    return {year: (short if year in brief else whole).iloc[a:b].reset_index(drop=True)
+            for year, (a, b) in bounds.items()}
 
 
 def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
@@ -363,12 +378,11 @@ def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], sourc
                                      "last_year": max(years), "system": system}).df()
     of_year = rows["year"].to_numpy()
     band_thresholds = _bands_of(con, sorted(set(rows["framework_id"]))) if len(rows) else {}
-    results = {}
-    for year in years:
-        at = np.flatnonzero(of_year == year)
-        results[year] = (_scored_results(rows, at, sizes[year], band_thresholds, brief=year in brief) if len(at)
-                         else _total_results(con, level, year, source, sizes[year]))
-    return results
+    years_at = {year: np.flatnonzero(of_year == year) for year in years}
+    scored = _scored_results(rows, {y: at for y, at in years_at.items() if len(at)}, sizes, band_thresholds,
+                             brief) if len(rows) else {}
+    return {year: scored[year] if year in scored else _total_results(con, level, year, source, sizes[year])
+            for year in years}
 
 
 def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,

@@ -19,13 +19,13 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
     return _field_indices(con, level, [year], source, stage)[year]
 
 
+# From the points summed per unit and field at load (par_field_total, integer ten-thousandths, etl.par_totals).
 _FIELD_SCORES_SQL = """
-SELECT s.year, s.unit_code AS code, c.field_code, sum(s.points) / any_value(f.max_points) * 100 AS index
-FROM par_score s JOIN batch b USING (batch_id)
-JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
-JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
-WHERE b.status = 'current' AND b.source = ? AND s.level = ? AND list_contains(?, s.year) AND s.stage = ?
-GROUP BY s.year, s.unit_code, c.field_code
+SELECT t.year, t.unit_code AS code, t.field_code, sum(t.total_e4) / 10000 / any_value(f.max_points) * 100 AS index
+FROM par_field_total t JOIN batch b USING (batch_id)
+JOIN framework_field f ON f.framework_id = t.framework_id AND f.field_code = t.field_code
+WHERE b.status = 'current' AND b.source = ? AND t.level = ? AND list_contains(?, t.year) AND t.stage = ?
+GROUP BY t.year, t.unit_code, t.field_code
 """
 _FIELD_TABLE_SQL = """
 SELECT i.year, i.unit_code AS code, i.field_code, i.index_pct AS index

@@ -216,7 +216,8 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
     or as given in a results table. Columns: code, field_code, index, field_rank."""
     frame = con.execute(
         """
-        SELECT s.unit_code AS code, c.field_code, sum(s.points) / any_value(f.max_points) * 100 AS index
+        SELECT s.unit_code AS code, c.field_code, sum(CAST(s.points AS DECIMAL(18, 4))) AS points,
+               any_value(f.max_points) AS max_points
         FROM par_score s JOIN batch b USING (batch_id)
         JOIN framework_criterion c ON c.framework_id = s.framework_id AND c.criterion_code = s.criterion_code
         JOIN framework_field f ON f.framework_id = s.framework_id AND f.field_code = c.field_code
@@ -230,6 +231,11 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
             FROM par_field_index i JOIN batch b USING (batch_id)
             WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND i.year = ? AND i.stage = ?
             """, [source, level, year, stage]).df()
+    else:
+        # In exact decimals: a float sum can make 93.125 into 93.12499999999999, which rounds to 93.12.
+        frame["index"] = pd.Series([to_decimal(p) / to_decimal(m) * 100 for p, m in
+                                    zip(frame.pop("points"), frame.pop("max_points"))], index=frame.index,
+                                   dtype="object")
     frame["index"] = round_series(frame["index"])
     whole = field_size(con, level, year)
     frame["field_rank"] = frame.groupby("field_code")["index"].transform(

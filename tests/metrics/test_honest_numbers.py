@@ -152,12 +152,15 @@ def test_a_partial_table_keeps_its_stated_ranks_and_computes_none(reference_stor
 
 def test_a_one_province_score_upload_is_not_ranked(demo_db):
     import duckdb
+
+    from etl import par_totals
     con = duckdb.connect(str(demo_db))
     con.execute("UPDATE batch SET status = 'removed' WHERE source = 'demo' AND kind = 'par-scores'")
     con.execute("UPDATE batch SET source = 'upload', status = 'current' WHERE batch_id = "
                 "(SELECT min(batch_id) FROM batch WHERE kind = 'par-scores')")
     con.execute("DELETE FROM par_score WHERE batch_id = (SELECT min(batch_id) FROM batch WHERE kind = 'par-scores') "
                 "AND unit_code <> '22'")
+    par_totals.refresh(con)      # the points were changed outside etl's writer: sum them again, as it would
     year = con.execute("SELECT any_value(year) FROM par_score WHERE batch_id = "
                        "(SELECT min(batch_id) FROM batch WHERE kind = 'par-scores')").fetchall()[0][0]
     results = unit_results(con, "province", year, "upload")
