@@ -42,30 +42,46 @@ def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int],
     scored = con.execute(_FIELD_SCORES_SQL, [source, level, years, stage]).df()
     unscored = sorted(set(years) - {int(year) for year in scored["year"].unique()})
     tabled = con.execute(_FIELD_TABLE_SQL, [source, level, unscored, stage]).df() if unscored else scored.iloc[:0]
-    out = {}
-    for year in years:
-        rows = scored if year not in unscored else tabled
-        frame = rows[rows["year"].to_numpy() == year].drop(columns="year").reset_index(drop=True)
-        frame["index"] = round_hundredths(frame["index"])
-        whole = field_size(con, level, year) if wholes is None or wholes.get(year) is None else wholes[year]
-        frame["field_rank"] = _field_ranks(frame, whole)
-        out[year] = frame
-    return out
+    wholes = {year: field_size(con, level, year) if wholes is None or wholes.get(year) is None else wholes[year]
+              for year in years}
+    out = _field_frames(scored, [y for y in years if y not in unscored], wholes)
+    out.update(_field_frames(tabled, unscored, wholes))
+    return {year: out[year] for year in years}
 
 
-def _field_ranks(frame: pd.DataFrame, whole: int) -> pd.arrays.IntegerArray:
-    """Rank of each field index among the units with one for that field (ties share, the next skips); NA for a
-    field not every unit of the whole field has, and for a unit without a value."""
-    fields, _codes = pd.factorize(frame["field_code"])   # -1 for a missing field code: no group, no rank
-    keys, present = hundredths_keys(frame["index"])
-    ranks = np.zeros(len(frame), dtype="int64")
-    missing = np.ones(len(frame), dtype=bool)
+def _field_frames(rows: pd.DataFrame, years: list[int], wholes: dict[int, int]) -> dict[int, pd.DataFrame]:
+    """The field indices of each of `years` from their `rows` (year, code, field_code, index): indices rounded
+    and ranked year by year, one frame built for all years and cut into each year's rows."""
+    of_year = rows["year"].to_numpy()
+    takes = [np.flatnonzero(of_year == year) for year in years]
+    take = np.concatenate(takes) if takes else np.zeros(0, dtype="int64")
+    index = round_hundredths(rows["index"].iloc[take].reset_index(drop=True))
+    keys, present = hundredths_keys(index)
+    fields = rows["field_code"].iloc[take].reset_index(drop=True)
+    ranks, missing, bounds, start = np.zeros(len(take), dtype="int64"), np.ones(len(take), dtype=bool), {}, 0
+    for year, at in zip(years, takes):
+        part = slice(start, start + len(at))
+        ranks[part], missing[part] = _field_ranks(fields.iloc[part], keys[part], present[part], wholes[year])
+        bounds[year], start = (part.start, part.stop), part.stop
+    whole = pd.DataFrame({"code": rows["code"].iloc[take].reset_index(drop=True), "field_code": fields,
+                          "index": index, "field_rank": pd.arrays.IntegerArray(ranks, missing)})
+    return {year: whole.iloc[a:b].reset_index(drop=True) for year, (a, b) in bounds.items()}
+
+
+def _field_ranks(field_codes: pd.Series, keys: np.ndarray, present: np.ndarray,
+                 whole: int) -> tuple[np.ndarray, np.ndarray]:
+    """(rank, missing) of each field index among the units with one for that field (ties share, the next skips);
+    missing for a field not every unit of the whole field has, and for a unit without a value. `keys`, `present`:
+    the indices' integer hundredths."""
+    fields, _codes = pd.factorize(field_codes)   # -1 for a missing field code: no group, no rank
+    ranks = np.zeros(len(field_codes), dtype="int64")
+    missing = np.ones(len(field_codes), dtype=bool)
     for field in range(fields.max() + 1 if len(fields) else 0):
         valued = present & (fields == field)
         if valued.sum() >= whole:
             ranks[valued] = ranks_desc(keys[valued], np.ones(int(valued.sum()), dtype=bool))
             missing[valued] = False
-    return pd.arrays.IntegerArray(ranks, missing)
+    return ranks, missing
 
 
 FIELD_SUMMARY_COLUMNS = ["field_code", "average", "best", "best_vi", "best_en"]
