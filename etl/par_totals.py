@@ -12,7 +12,8 @@ import duckdb
 # The framework's criteria decide each point's component and field; points of a criterion not in the framework
 # are left out, as scoring always did.
 _TOTALS_SQL = """
-INSERT INTO par_field_total
+INSERT INTO par_field_total (batch_id, year, level, stage, framework_id, unit_system, unit_code, field_code,
+                             appraisal_e4, survey_e4, total_e4, scored)
 SELECT s.batch_id, s.year, s.level, s.stage, s.framework_id, s.unit_system, s.unit_code, c.field_code,
        coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'appraisal'), 0),
        coalesce(sum(CAST(round(s.points * 10000) AS BIGINT)) FILTER (WHERE c.component = 'survey'), 0),
