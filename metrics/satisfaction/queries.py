@@ -91,25 +91,24 @@ def _with_element_sums(con: duckdb.DuckDBPyConnection, long: pd.DataFrame, frame
     group has no answer in an element. One query pivots them (codes as parameters); the merge matches missing
     keys (no stratum, no cluster) to each other."""
     select = ", ".join(f"c.{k}" for k in keys)
-    named = {f"e{a}": code for a, code in enumerate(elements)}
-    aggregates = []
-    for a in range(len(elements)):
-        own = f"u.a = $e{a} AND u.b = $e{a}"
+    # The element codes are parameters, each "?" given its code in the order the text names them: the cell
+    # query's first (inside the WITH), then the aggregates'.
+    aggregates, codes = [], []
+    for a, code_a in enumerate(elements):
+        own = "u.a = ? AND u.b = ?"
         aggregates += [f"coalesce(sum(CASE WHEN {own} THEN u.wys END), 0) AS em_y_{a}",
                        f"coalesce(sum(CASE WHEN {own} THEN u.wx END), 0) AS em_x_{a}"]
-        for b in range(len(elements)):
-            pair = f"u.a = $e{a} AND u.b = $e{b}"
+        codes += [code_a, code_a] * 2
+        for b, code_b in enumerate(elements):
+            pair = "u.a = ? AND u.b = ?"
             aggregates.append(f"coalesce(sum(CASE WHEN {pair} THEN u.yx END), 0) AS em_yx_{a}_{b}")
+            codes += [code_a, code_b]
             if b >= a:
                 aggregates += [f"coalesce(sum(CASE WHEN {pair} THEN u.yy END), 0) AS em_yy_{a}_{b}",
                                f"coalesce(sum(CASE WHEN {pair} THEN u.xx END), 0) AS em_xx_{a}_{b}"]
-    # The cell query's positional parameters become named ones, so the element codes can be named too.
-    numbered = {f"p{i}": value for i, value in enumerate(params)}
-    cell_named = cell_sql
-    for i in range(len(params)):
-        cell_named = cell_named.replace("?", f"$p{i}", 1)
+                codes += [code_a, code_b] * 2
     em = con.execute(f"""
-        WITH c AS ({cell_named}),
+        WITH c AS ({cell_sql}),
         u AS (
             SELECT {select}, s.set_code AS a, s.set_code AS b, s.wys, s.wx, s.w2xys AS yx, s.w2ysys AS yy,
                    s.w2xx AS xx
@@ -119,7 +118,7 @@ def _with_element_sums(con: duckdb.DuckDBPyConnection, long: pd.DataFrame, frame
             FROM survey_stat_pair p JOIN c USING (batch_id, g)
         )
         SELECT {', '.join(f'u.{k}' for k in keys)}, {', '.join(aggregates)} FROM u GROUP BY ALL""",
-                    {**numbered, **named}).df()
+                    [*params, *codes]).df()
     head = long.loc[long["set_index"] == 0, keys]
     values = head.merge(em, on=keys, how="left").drop(columns=keys).astype("float64").fillna(0.0)
     values.index = head.index
