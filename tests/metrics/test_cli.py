@@ -2,12 +2,20 @@ import json
 import subprocess
 import sys
 
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, run_command
 
 
 def metrics(*args):
-    return subprocess.run([sys.executable, "-m", "metrics", *args], cwd=PROJECT, capture_output=True, text=True,
-                          timeout=120)
+    return run_command("metrics", *args)
+
+
+def test_python_m_metrics_is_the_same_command(demo_db_master):
+    """The command as users run it, in its own process: the same output as the in-process runs below."""
+    args = ("units", "--db", str(demo_db_master), "--format", "json")
+    process = subprocess.run([sys.executable, "-m", "metrics", *args], cwd=PROJECT, capture_output=True, text=True,
+                             timeout=120)
+    assert process.returncode == 0, process.stderr
+    assert process.stdout == metrics(*args).stdout
 
 
 def test_units_lists_every_system_with_lineage(demo_db_master):

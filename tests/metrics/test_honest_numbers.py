@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import subprocess
-import sys
 from pathlib import Path
 
 import pandas as pd
@@ -18,14 +17,13 @@ from metrics.ranking import ranking_table
 from metrics.rounding import difference, exact_mean, hundredths, round_half_up
 from metrics.rules import evaluate_rule
 from metrics.trend import trend
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, run_command
 
 REFERENCE = PROJECT / "data" / "reference"
 
 
 def metrics_cli(db: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "metrics", *args, "--db", str(db)], capture_output=True,
-                          text=True, cwd=PROJECT, timeout=120)
+    return run_command("metrics", *args, "--db", str(db))
 
 
 # --- exact rounding -------------------------------------------------------------------------------------------

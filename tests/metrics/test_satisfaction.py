@@ -1,8 +1,6 @@
 """metrics.satisfaction on small stores whose figures are computed by hand, and on the demo database."""
 import io
 import json
-import subprocess
-import sys
 from datetime import datetime
 
 import numpy as np
@@ -14,7 +12,7 @@ from scipy import stats as sps
 from etl.survey_stats.store import put_answers
 from metrics import satisfaction as sat
 from metrics import stats
-from tests.conftest import PROJECT
+from tests.conftest import PROJECT, run_command
 
 Z = 1.959963984540054
 T2 = 4.302652729749464      # Student t, 97.5 % quantile, 2 degrees of freedom
@@ -483,8 +481,7 @@ def test_page_helpers_on_the_demo(demo):
 # --- command line -------------------------------------------------------------------------------------------
 
 def metrics_cli(*args):
-    return subprocess.run([sys.executable, "-m", "metrics", "satisfaction", *args], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)
+    return run_command("metrics", "satisfaction", *args)
 
 
 def test_cli_sipas_by_unit_csv(demo_db_master):

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 import csv
 import json
-import subprocess
-import sys
 
 import duckdb
 import numpy as np
@@ -15,7 +13,7 @@ import pytest
 from metrics import uncertainty as unc
 from etl.load import load_file
 from etl.survey_stats.store import refresh_batch
-from tests.conftest import PROJECT
+from tests.conftest import run_command
 from ui.format import ordinal
 from ui.i18n import t
 
@@ -275,8 +273,7 @@ def test_one_units_interval_and_its_sentence(con, provinces):
 
 
 def _ranking(db, *args):
-    return subprocess.run([sys.executable, "-m", "metrics", "ranking", "--db", str(db), *args], cwd=PROJECT,
-                          capture_output=True, text=True, timeout=120)
+    return run_command("metrics", "ranking", "--db", str(db), *args)
 
 
 def test_cli_ranking_uncertainty_columns(demo_db_master, con, provinces, tmp_path):
