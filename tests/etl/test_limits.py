@@ -16,13 +16,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from etl.cli import main as etl_main
 from etl.limits import DEFAULT_LIMITS, Limits, parse_max_mb
 from etl.load import load_file, remove_stale_work_dirs
 from etl.problems import LoadRejected
 from etl.readers import ReadProblem, read_table
 from tests.conftest import PROJECT, table_fingerprint
-from tests.etl.test_load_survey import SIPAS_HEADERS, csv_text, sipas_rows
+from tests.etl.test_load_survey import SIPAS_HEADERS, csv_text, run_cli, sipas_rows
 
 GENEROUS_SECONDS = 60  # far above what a refusal takes; far below what grinding through a bomb took (> 150 s)
 PROJECTS = "Số đề án,Ngày báo cáo,Trạng thái,Tỷ lệ hoàn thành\n"
@@ -37,17 +36,11 @@ def store(plain_db) -> Path:
     return plain_db
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    code = etl_main(list(args))
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def refused(capsys, store: Path, kind: str, path: Path, *args: str) -> str:
+def refused(store: Path, kind: str, path: Path, *args: str) -> str:
     """Load through the command line in this process: exit 1, a report, no traceback, nothing changed."""
     before = table_fingerprint(store)
     started = time.monotonic()
-    code, out, err = run_cli(capsys, "load", kind, str(path), "--db", str(store), "--lang", "en", *args)
+    code, out, err = run_cli("load", kind, str(path), "--db", str(store), "--lang", "en", *args)
     assert time.monotonic() - started < GENEROUS_SECONDS
     assert code == 1, err
     assert "Traceback" not in err and out == ""
@@ -133,10 +126,10 @@ def sparse_row_sheet(row: int) -> bytes:
 
 # ---- the regressions, one per bomb of the review ------------------------------------------------------------------
 
-def test_shared_string_zip_bomb_is_refused_from_the_zip_directory(store, tmp_path, capsys):
+def test_shared_string_zip_bomb_is_refused_from_the_zip_directory(store, tmp_path):
     path = shared_string_bomb(tmp_path / "bomb.xlsx")
     assert path.stat().st_size < 1024 * 1024
-    err = refused(capsys, store, "projects", path)
+    err = refused(store, "projects", path)
     assert "shared strings unpack to 80.0 MB" in err or "compressed" in err
     assert "64.0 MB" in err or "over the limit of 100:1" in err
 
@@ -147,15 +140,15 @@ def test_a_file_that_unpacks_past_the_total_limit_is_refused(tmp_path):
         read_table(path, limits=Limits(max_unpacked_bytes=2 * 2**20, max_compression_ratio=10**6))
 
 
-def test_billion_laughs_is_refused_before_parsing(store, tmp_path, capsys):
+def test_billion_laughs_is_refused_before_parsing(store, tmp_path):
     path = rewrite_workbook(tmp_path / "laughs.xlsx", {"xl/worksheets/sheet1.xml": BILLION_LAUGHS})
-    err = refused(capsys, store, "projects", path)
+    err = refused(store, "projects", path)
     assert 'Part "xl/worksheets/sheet1.xml" of the Excel file declares a DOCTYPE or ENTITY' in err
 
 
-def test_xxe_is_refused_before_parsing(store, tmp_path, capsys):
+def test_xxe_is_refused_before_parsing(store, tmp_path):
     path = rewrite_workbook(tmp_path / "xxe.xlsx", {"xl/sharedStrings.xml": XXE})
-    err = refused(capsys, store, "sipas", path)
+    err = refused(store, "sipas", path)
     assert "declares a DOCTYPE or ENTITY" in err and "passwd" not in err.replace("XXE", "")
 
 
@@ -166,18 +159,18 @@ def test_xml_in_another_encoding_is_refused(tmp_path):
         read_table(path)
 
 
-def test_two_million_row_workbook_is_refused_by_counting_rows(store, tmp_path, capsys):
+def test_two_million_row_workbook_is_refused_by_counting_rows(store, tmp_path):
     path = rewrite_workbook(tmp_path / "rows.xlsx", {"xl/worksheets/sheet1.xml": dense_rows_sheet(2_000_000)},
                             compresslevel=1)
     assert path.stat().st_size < 12 * 1024 * 1024
-    err = refused(capsys, store, "projects", path)
+    err = refused(store, "projects", path)
     assert "has more than 1,048,576 rows, over the limit" in err
 
 
-def test_a_cell_two_million_rows_down_is_refused_without_reading_every_empty_row(store, tmp_path, capsys):
+def test_a_cell_two_million_rows_down_is_refused_without_reading_every_empty_row(store, tmp_path):
     path = rewrite_workbook(tmp_path / "sparse.xlsx", {"xl/worksheets/sheet1.xml": sparse_row_sheet(2_000_000),
                                                        "xl/sharedStrings.xml": None})
-    err = refused(capsys, store, "projects", path)
+    err = refused(store, "projects", path)
     assert "more than 1,048,576 rows, over the limit" in err
 
 
@@ -193,7 +186,7 @@ def test_stray_cell_far_right_is_refused_as_too_many_columns(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["projects", "sipas"])
-def test_csv_row_with_200000_extra_cells_is_refused_before_duckdb(store, tmp_path, capsys, kind):
+def test_csv_row_with_200000_extra_cells_is_refused_before_duckdb(store, tmp_path, kind):
     if kind == "projects":
         text = PROJECTS + PROJECT_ROWS + "17,20/11/2026,Đang triển khai,5" + ",x" * 200_000 + "\n"
     else:
@@ -204,13 +197,13 @@ def test_csv_row_with_200000_extra_cells_is_refused_before_duckdb(store, tmp_pat
     path = tmp_path / "wide.csv"
     path.write_text(text, "utf-8")
     assert path.stat().st_size < 600 * 1024
-    err = refused(capsys, store, kind, path)
+    err = refused(store, kind, path)
     assert "over the limit of 1,000 columns" in err
     assert ("row 18" if kind == "projects" else "row 6") in err
 
 
 @pytest.mark.parametrize("kind", ["projects", "sipas"])
-def test_a_131073_character_cell_is_a_report(store, tmp_path, capsys, kind):
+def test_a_131073_character_cell_is_a_report(store, tmp_path, kind):
     huge = "x" * 131_073
     if kind == "projects":
         text = PROJECTS.strip() + ",Ghi chú\n" + f"1,20/11/2026,Đang triển khai,5,{huge}\n"
@@ -220,7 +213,7 @@ def test_a_131073_character_cell_is_a_report(store, tmp_path, capsys, kind):
         text = csv_text(rows, SIPAS_HEADERS)
     path = tmp_path / "cell.csv"
     path.write_text(text, "utf-8")
-    err = refused(capsys, store, kind, path)
+    err = refused(store, kind, path)
     assert "over the limit of 32,767 (the most an Excel cell holds)" in err
     assert "row 2" if kind == "projects" else "row 4" in err
 
@@ -236,7 +229,7 @@ def test_a_long_cell_in_a_workbook_is_a_report(tmp_path):
 
 
 @pytest.mark.parametrize("kind", ["plans", "population", "sipas"])
-def test_a_year_of_400_nines_is_a_report(store, tmp_path, capsys, kind):
+def test_a_year_of_400_nines_is_a_report(store, tmp_path, kind):
     nines = "9" * 400
     if kind == "plans":
         text = PLANS.format(year=nines)
@@ -251,7 +244,7 @@ def test_a_year_of_400_nines_is_a_report(store, tmp_path, capsys, kind):
     path = tmp_path / "year.csv"
     path.write_text(text, "utf-8")
     before = table_fingerprint(store)
-    code, out, err = run_cli(capsys, "load", kind, str(path), "--db", str(store), "--lang", "en")
+    code, out, err = run_cli("load", kind, str(path), "--db", str(store), "--lang", "en")
     assert code == 1 and "Traceback" not in err and out == "" and nines[:60] in err
     assert table_fingerprint(store) == before
     if kind != "sipas":  # surveys type the column in DuckDB: there it is the row's year problem
@@ -259,7 +252,7 @@ def test_a_year_of_400_nines_is_a_report(store, tmp_path, capsys, kind):
 
 
 @pytest.mark.parametrize("damage", ["truncated", "bad crc", "broken xml", "bad cell reference", "not a sheet"])
-def test_malformed_workbooks_are_reports(store, tmp_path, capsys, damage):
+def test_malformed_workbooks_are_reports(store, tmp_path, damage):
     path = tmp_path / "hong.xlsx"
     good = workbook_bytes()
     if damage == "truncated":
@@ -278,7 +271,7 @@ def test_malformed_workbooks_are_reports(store, tmp_path, capsys, damage):
                                                                        b'</row>' + SHEET_TAIL})
     else:
         rewrite_workbook(path, {"xl/worksheets/sheet1.xml": b"\x89PNG\r\n\x1a\n\x00\x00"})
-    err = refused(capsys, store, "projects", path)
+    err = refused(store, "projects", path)
     assert "ERROR: hong.xlsx" in err
     assert any(s in err for s in ("Damaged Excel workbook", "a damaged Excel workbook", "a ZIP archive"))
 
@@ -308,10 +301,10 @@ def test_limits_are_positive_and_finite():
 
 
 @pytest.mark.parametrize("value", ["inf", "nan", "-1", "0", "-inf", "1e400", "abc", ""])
-def test_bad_max_mb_is_a_one_line_usage_error(store, tmp_path, capsys, value):
+def test_bad_max_mb_is_a_one_line_usage_error(store, tmp_path, value):
     path = tmp_path / "p.csv"
     path.write_text(PROJECTS + PROJECT_ROWS, "utf-8")
-    code, out, err = run_cli(capsys, "load", "projects", str(path), "--db", str(store), "--lang", "en",
+    code, out, err = run_cli("load", "projects", str(path), "--db", str(store), "--lang", "en",
                              f"--max-mb={value}")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and err.startswith("Usage error: --max-mb must be a number of megabytes")
@@ -349,7 +342,7 @@ def test_a_transcoded_survey_leaves_no_work_folder(store, tmp_path, monkeypatch)
 
 
 @pytest.mark.parametrize("quoted", [False, True])
-def test_the_fast_and_the_record_scan_agree(store, tmp_path, capsys, quoted):
+def test_the_fast_and_the_record_scan_agree(store, tmp_path, quoted):
     """A quote-free UTF-8 file is scanned in binary chunks; one quote sends it through the csv record reader.
     Both refuse the same wide row with the same row number."""
     text = csv_text(sipas_rows(20), SIPAS_HEADERS)
@@ -359,5 +352,5 @@ def test_the_fast_and_the_record_scan_agree(store, tmp_path, capsys, quoted):
     lines[5] += ",1" * 5_000
     path = tmp_path / "wide.csv"
     path.write_text("\r\n".join(lines), "utf-8")
-    err = refused(capsys, store, "sipas", path)
+    err = refused(store, "sipas", path)
     assert "over the limit of 1,000 columns" in err and "row 6" in err

@@ -17,10 +17,9 @@ import openpyxl
 import pytest
 
 from etl.batches import remove_batch
-from etl.cli import main as etl_main
 from etl.load import load_file
 from etl.problems import LoadRejected
-from tests.conftest import table_fingerprint
+from tests.conftest import run_command, table_fingerprint
 
 SIPAS_ITEMS = [f"C{i}" for i in range(1, 34)]
 SIPAS_HEADERS = ["respondent_id", "province", "survey_date", "weight", "sex", "channel", *SIPAS_ITEMS]
@@ -95,11 +94,10 @@ def load(db: Path, kind: str, path: Path, **options):
     return load_file(db, kind, path, options=options)
 
 
-def run_cli(capsys, *args: str) -> tuple[int, str, str]:
-    """`python -m etl ...` in this process (same code path as the console, without a new interpreter)."""
-    code = etl_main(list(args))
-    out = capsys.readouterr()
-    return code, out.out, out.err
+def run_cli(*args: str) -> tuple[int, str, str]:
+    """`python -m etl ...` in this process (tests.conftest.run_command): exit code, standard output, error."""
+    result = run_command("etl", *args)
+    return result.returncode, result.stdout, result.stderr
 
 
 def upload_rows(db: Path, survey: str = "sipas") -> list[tuple]:
@@ -246,12 +244,12 @@ def test_several_files_make_one_year_and_ids_stay_unique_across_them(demo_db, tm
                                                                               survey_date="01/03/2025"))).rows == 2
 
 
-def test_the_same_file_is_refused_while_its_batch_is_current(demo_db, tmp_path, capsys):
+def test_the_same_file_is_refused_while_its_batch_is_current(demo_db, tmp_path):
     path = write_csv(tmp_path / "s.csv", sipas_rows(2))
     first = load(demo_db, "sipas", path)
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--lang", "en")
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--lang", "en")
     assert code == 1 and f"already loaded as batch {first.batch_id}" in err
-    code, out, _err = run_cli(capsys, "remove", str(first.batch_id), "--db", str(demo_db), "--lang", "en")
+    code, out, _err = run_cli("remove", str(first.batch_id), "--db", str(demo_db), "--lang", "en")
     assert code == 0 and f"Removed batch {first.batch_id}" in out
     assert load(demo_db, "sipas", path).rows == 2
 
@@ -290,12 +288,12 @@ def test_replace_batch_must_name_a_current_batch_of_the_same_survey(demo_db, tmp
     assert table_fingerprint(demo_db) == before
 
 
-def test_keep_valid_loads_the_valid_rows_and_quarantines_the_others_with_reasons(demo_db, tmp_path, capsys):
+def test_keep_valid_loads_the_valid_rows_and_quarantines_the_others_with_reasons(demo_db, tmp_path):
     rows = sipas_rows(5)
     rows[1]["C2"], rows[1]["weight"] = "7", "-1"
     rows[3]["province"] = "Atlantis"
     path = write_csv(tmp_path / "s.csv", rows)
-    code, out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--keep-valid", "--lang", "en")
+    code, out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--keep-valid", "--lang", "en")
     assert code == 0, err
     assert len(out.strip().splitlines()) == 1 and "3 rows from s.csv, 2 row(s) refused" in out
     assert "WARNING: s.csv, row 3, column C2 [7]" in err and "Respondents per province" in err
@@ -310,7 +308,7 @@ def test_keep_valid_loads_the_valid_rows_and_quarantines_the_others_with_reasons
     assert "weight [-1]" in kept[0][3] and "trọng số" in kept[0][4]
     assert "unknown unit 'Atlantis'" in kept[1][3]
     assert [r[3] for r in upload_rows(demo_db)] == ["R0001", "R0003", "R0005"]
-    code, _out, _err = run_cli(capsys, "remove", str(batch_id), "--db", str(demo_db))
+    code, _out, _err = run_cli("remove", str(batch_id), "--db", str(demo_db))
     con = duckdb.connect(str(demo_db), read_only=True)
     assert con.execute("SELECT count(*) FROM survey_quarantine WHERE batch_id = ?", [batch_id]).fetchall() == [(0,)]
     con.close()

@@ -65,7 +65,7 @@ def test_a_form_answered_outside_its_items_or_scale_is_refused(demo_db, tmp_path
     assert table_fingerprint(demo_db) == before
 
 
-def test_a_hospital_is_registered_once_and_a_different_name_later_is_refused(demo_db, tmp_path, capsys):
+def test_a_hospital_is_registered_once_and_a_different_name_later_is_refused(demo_db, tmp_path):
     load(demo_db, "health", write_csv(tmp_path / "a.csv", [patient("P1", "inpatient")], HEALTH_HEADERS))
     # the same hospital again, written in capitals: no second registration
     again = patient("P2", "outpatient", hospital=("BV01", "BỆNH VIỆN ĐA KHOA HÀ ĐÔNG", "01"))
@@ -76,7 +76,7 @@ def test_a_hospital_is_registered_once_and_a_different_name_later_is_refused(dem
     assert second.rows == 1
     before = table_fingerprint(demo_db)
     moved = [patient("P3", "inpatient", hospital=("BV01", "Bệnh viện Xanh Pôn", "Hà Nội"))]
-    code, _out, err = run_cli(capsys, "load", "health", str(write_csv(tmp_path / "c.csv", moved, HEALTH_HEADERS)),
+    code, _out, err = run_cli("load", "health", str(write_csv(tmp_path / "c.csv", moved, HEALTH_HEADERS)),
                               "--db", str(demo_db), "--lang", "en")
     assert code == 1
     assert ("hospital BV01 is registered as 'Bệnh viện Đa khoa Hà Đông' in vn63:01 (batch" in err

@@ -147,11 +147,11 @@ CORPUS = {
 
 
 @pytest.mark.parametrize("case", list(CORPUS))
-def test_a_bad_file_is_refused_with_the_reason_and_changes_nothing(case, demo_db, tmp_path, capsys):
+def test_a_bad_file_is_refused_with_the_reason_and_changes_nothing(case, demo_db, tmp_path):
     build, expected = CORPUS[case]
     path, extra = build(tmp_path)
     before = table_fingerprint(demo_db)
-    code, out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--lang", "en", *extra)
+    code, out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--lang", "en", *extra)
     assert code == 1, err
     assert out == ""
     assert expected in err
@@ -159,34 +159,34 @@ def test_a_bad_file_is_refused_with_the_reason_and_changes_nothing(case, demo_db
     assert table_fingerprint(demo_db) == before
 
 
-def test_messages_are_in_vietnamese_by_default(demo_db, tmp_path, capsys):
+def test_messages_are_in_vietnamese_by_default(demo_db, tmp_path):
     path, _ = _set(1, "C4", "bốn")(tmp_path)
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db))
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db))
     assert code == 1
     assert "LỖI: bad.csv, dòng 3, cột C4 [bốn]: câu trả lời phải là số nguyên từ 1 đến 5" in err
     assert "cơ sở dữ liệu không thay đổi" in err
 
 
-def test_a_duplicate_against_rows_already_loaded_is_refused(demo_db, tmp_path, capsys):
+def test_a_duplicate_against_rows_already_loaded_is_refused(demo_db, tmp_path):
     first = write_csv(tmp_path / "a.csv", sipas_rows(3), SIPAS_HEADERS)
-    assert run_cli(capsys, "load", "sipas", str(first), "--db", str(demo_db))[0] == 0
+    assert run_cli("load", "sipas", str(first), "--db", str(demo_db))[0] == 0
     before = table_fingerprint(demo_db)
     again = write_csv(tmp_path / "b.csv", sipas_rows(2, start=3), SIPAS_HEADERS)
-    code, _out, err = run_cli(capsys, "load", "sipas", str(again), "--db", str(demo_db), "--lang", "en")
+    code, _out, err = run_cli("load", "sipas", str(again), "--db", str(demo_db), "--lang", "en")
     assert code == 1 and "row 2, column respondent_id [R0003]: respondent_id already loaded for sipas 2024" in err
     assert table_fingerprint(demo_db) == before
 
 
-def test_usage_errors_exit_2(demo_db, tmp_path, capsys):
+def test_usage_errors_exit_2(demo_db, tmp_path):
     path = write_csv(tmp_path / "s.csv", sipas_rows(1), SIPAS_HEADERS)
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--level", "province",
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--level", "province",
                               "--lang", "en")
     assert code == 2 and "--level is not an option of survey loads" in err
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--replace", "--lang", "en")
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--replace", "--lang", "en")
     assert code == 2 and "--replace-batch BATCH_ID" in err
-    code, _out, err = run_cli(capsys, "load", "projects", str(path), "--db", str(demo_db), "--keep-valid",
+    code, _out, err = run_cli("load", "projects", str(path), "--db", str(demo_db), "--keep-valid",
                               "--lang", "en")
     assert code == 2 and "--keep-valid and --replace-batch are for sipas, health and education only" in err
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--year", "1700",
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--year", "1700",
                               "--lang", "en")
     assert code == 2

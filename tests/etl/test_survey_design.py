@@ -140,13 +140,13 @@ def test_a_psu_column_blank_on_some_rows_refuses_the_file_naming_the_rows(demo_d
     assert table_fingerprint(demo_db) == before
 
 
-def test_a_stratum_blank_on_some_rows_of_a_health_workbook_is_refused_from_the_cli(demo_db, tmp_path, capsys):
+def test_a_stratum_blank_on_some_rows_of_a_health_workbook_is_refused_from_the_cli(demo_db, tmp_path):
     rows = [patient(f"P{i}", "inpatient") for i in range(1, 4)]
     for row, stratum in zip(rows, ("", "Tuyến trung ương", "Tuyến trung ương")):
         row["Tầng mẫu"] = stratum
     path = write_xlsx(tmp_path / "bv.xlsx", rows, HEALTH_HEADERS + ["Tầng mẫu"])
     counts = survey_counts(demo_db)
-    code, out, err = run_cli(capsys, "load", "health", str(path), "--db", str(demo_db), "--lang", "en")
+    code, out, err = run_cli("load", "health", str(path), "--db", str(demo_db), "--lang", "en")
     assert code == 1 and out == ""
     assert "bv.xlsx, column Tầng mẫu: column Tầng mẫu is filled on 2 row(s) and blank on 1" in err
     assert ("bv.xlsx, row 2, column Tầng mẫu: the stratum is blank here but filled on 2 other row(s): fill in every "

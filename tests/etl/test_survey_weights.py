@@ -75,13 +75,12 @@ def test_a_weight_column_blank_on_some_rows_refuses_the_file_naming_the_blank_ro
     assert table_fingerprint(demo_db) == before
 
 
-def test_keep_valid_does_not_load_part_of_a_file_with_partly_blank_weights_even_with_other_bad_rows(
-        demo_db, tmp_path, capsys):
+def test_keep_valid_does_not_load_part_of_a_file_with_partly_blank_weights_even_with_other_bad_rows(demo_db, tmp_path):
     rows = half_blank(4)
     rows[0]["C1"] = "9"  # a row problem --keep-valid would quarantine on its own
     path = write_csv(tmp_path / "s.csv", rows, SIPAS_HEADERS)
     counts = survey_counts(demo_db)
-    code, out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db), "--keep-valid",
+    code, out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db), "--keep-valid",
                              "--lang", "en")
     assert code == 1 and out == ""
     assert "s.csv, column weight: column weight is filled on 2 row(s) and blank on 2" in err
@@ -92,9 +91,9 @@ def test_keep_valid_does_not_load_part_of_a_file_with_partly_blank_weights_even_
     assert survey_counts(demo_db) == counts
 
 
-def test_the_vietnamese_report_says_how_to_fix_partly_blank_weights(demo_db, tmp_path, capsys):
+def test_the_vietnamese_report_says_how_to_fix_partly_blank_weights(demo_db, tmp_path):
     path = write_csv(tmp_path / "s.csv", half_blank(2), SIPAS_HEADERS)
-    code, _out, err = run_cli(capsys, "load", "sipas", str(path), "--db", str(demo_db))
+    code, _out, err = run_cli("load", "sipas", str(path), "--db", str(demo_db))
     assert code == 1
     assert ("s.csv, dòng 3, cột weight: trọng số để trống ở dòng này nhưng có ở 1 dòng khác: hãy điền trọng số "
             "cho mọi dòng, hoặc để trống cả cột nếu khảo sát không dùng trọng số") in err
