@@ -88,11 +88,16 @@ class BatchWriter:
             self.con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _batch_frame")
         finally:
             self.con.unregister("_batch_frame")
-        if table == "par_score":
-            par_totals.refresh(self.con, self.batch_id)
+        self._derive(table)
         if count:
             self.rows += len(frame)
         return len(frame)
+
+    def _derive(self, table: str) -> None:
+        """Keep what is derived from `table` in step with the rows just added: a batch's criterion points are summed
+        per unit and field (etl.par_totals)."""
+        if table == "par_score":
+            par_totals.refresh(self.con, self.batch_id)
 
     def insert_sql(self, table: str, select_sql: str, params: list | None = None, *, count: bool = True) -> int:
         """Append the rows of a query (columns matched by name) with this batch's id: for loads staged in the
@@ -102,8 +107,7 @@ class BatchWriter:
         inserted = self.con.execute(
             f"INSERT INTO {table} BY NAME SELECT *, ? AS batch_id FROM ({select_sql})",
             [self.batch_id] + list(params or [])).fetchall()[0][0]
-        if table == "par_score":
-            par_totals.refresh(self.con, self.batch_id)
+        self._derive(table)
         if count:
             self.rows += inserted
         return inserted
