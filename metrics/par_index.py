@@ -8,7 +8,21 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.rounding import difference, exact_mean, hundredths, quantize, round_series, to_decimal
+from metrics.par_points import (
+    FrameworkFacts,
+    fetch_points,
+    framework_facts,
+    unit_scores,
+)
+from metrics.rounding import (
+    difference,
+    exact_mean,
+    hundredths,
+    quantize,
+    round_series,
+    to_decimal,
+)
+from metrics.year_frames import YearFrames, joined
 
 SOURCE_PRIORITY = ("upload", "published", "demo")
 # How a rank came to be: stated by the publisher, deduced from the text (e.g. "the last three"), taken from the
@@ -223,32 +237,34 @@ def assessed_units(con: duckdb.DuckDBPyConnection, system: str) -> int:
 _RESULT_COLUMNS = ["code_system", "code", "name_vi", "name_en", "region", "appraisal", "survey", "total", "index",
                    "rank", "rank_basis", "group", "complete", "framework_id", "batch_id", "note", "published_change"]
 
-# Scoring from criterion points, for a year and (for the year-on-year change) the one before, in one query: the
-# points per component summed once per batch, unit and field when they were loaded (par_field_total, integer
-# ten-thousandths, etl.par_totals), and the index rounded half-up in integer hundredths ((2a + b) // 2b), so no
-# binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and the order are then
-# computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and this runs for every
-# view.
-_SCORES_SQL = """
-WITH totals AS (
-    SELECT t.year, t.unit_system AS code_system, t.unit_code AS code, t.framework_id, min(t.batch_id) AS batch_id,
-           sum(t.appraisal_e4) AS appraisal_e4, sum(t.survey_e4) AS survey_e4, sum(t.total_e4) AS total_e4,
-           sum(t.scored) AS scored
-    FROM par_field_total t
-    WHERE t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
-      AND t.level = $level AND t.year BETWEEN $first_year AND $last_year AND t.stage = 'appraised'
-      AND ($system IS NULL OR t.unit_system = $system)
-    GROUP BY ALL
-),
-sizes AS (SELECT framework_id, count(*) AS criteria_total, sum(CAST(round(max_points * 10000) AS BIGINT)) AS max_e4
-          FROM framework_criterion GROUP BY 1)
-SELECT t.year, t.code_system, t.code, u.name_vi, u.name_en, u.region, t.appraisal_e4 / 10000 AS appraisal,
-       t.survey_e4 / 10000 AS survey, t.total_e4 / 10000 AS total,
-       (2 * t.total_e4 * 10000 + z.max_e4) // (2 * z.max_e4) AS index_h,
-       t.scored = z.criteria_total AS complete, t.framework_id, t.batch_id
-FROM totals t JOIN sizes z USING (framework_id)
-LEFT JOIN unit u ON u.code_system = t.code_system AND u.code = t.code
-"""
+# Scoring from criterion points, for a year and (for the year-on-year change) the one before: the points per
+# component as summed at load (metrics.par_points: one query, sums in numpy), the index rounded half-up in integer
+# hundredths, so no binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and the
+# order are then computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and this
+# runs for every view.
+_UNITS_SQL = ("SELECT code_system, code, name_vi, name_en, region, assessed FROM unit "
+              "WHERE list_contains(?, code_system)")
+# The columns of the scores that unit_results shows as text.
+_TEXT_COLUMNS = ("code_system", "code", "name_vi", "name_en", "region", "framework_id")
+Units = dict[str, list[tuple]]
+
+
+def _units_of(con: duckdb.DuckDBPyConnection, systems: set[str]) -> Units:
+    """The units of each code system, one query for all: (code, name_vi, name_en, region, assessed) rows."""
+    units: Units = {system: [] for system in systems}
+    for system, *unit in con.execute(_UNITS_SQL, [sorted(systems)]).fetchall() if systems else []:
+        units[system].append(tuple(unit))
+    return units
+
+
+def _named(rows: dict[str, np.ndarray], units: Units) -> dict[str, np.ndarray]:
+    """The unit scores with each unit's names and region (None for a code the unit table does not know)."""
+    known = {(system, code): (name_vi, name_en, region)
+             for system, listed in units.items() for code, name_vi, name_en, region, _ in listed}
+    named = [known.get(pair, (None, None, None)) for pair in zip(rows["code_system"], rows["code"])]
+    for n, name in enumerate(("name_vi", "name_en", "region")):
+        rows[name] = np.array([entry[n] for entry in named], dtype=object)
+    return rows
 
 
 def field_size(con: duckdb.DuckDBPyConnection, level: str, year: int, system: str | None = None) -> int:
@@ -259,39 +275,34 @@ def field_size(con: duckdb.DuckDBPyConnection, level: str, year: int, system: st
     return assessed_units(con, system or system_for_year(level, year))
 
 
-def _field_sizes(con: duckdb.DuckDBPyConnection, level: str, years: list[int], system: str | None) -> dict[int, int]:
-    """`field_size` for each of `years`, one query per code system (two years share one, except across 2025)."""
+def _size_systems(level: str, years: list[int], system: str | None) -> dict[int, str]:
+    """The code system whose units make each year's whole field (`field_size`)."""
     whole_system = system is not None and level not in LEVEL_SYSTEMS
-    systems = {year: system if whole_system else system or system_for_year(level, year) for year in years}
-    counts = {}
-    for code_system in dict.fromkeys(systems.values()):
-        assessed, every = con.execute("SELECT count(*) FILTER (WHERE assessed), count(*) FROM unit "
-                                      "WHERE code_system = ?", [code_system]).fetchall()[0]
-        counts[code_system] = every if whole_system else assessed
-    return {year: counts[code_system] for year, code_system in systems.items()}
+    return {year: system if whole_system else system or system_for_year(level, year) for year in years}
 
 
-def _bands_of(con: duckdb.DuckDBPyConnection, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
-    """The bands of several frameworks in one query, as `_band_thresholds` gives them (None: no bands)."""
-    rows = con.execute("SELECT framework_id, group_code, min_index FROM framework_band "
-                       "WHERE list_contains(?, framework_id) ORDER BY min_index DESC", [framework_ids]).fetchall()
-    tables = {fid: pd.DataFrame([(g, m) for f, g, m in rows if f == fid], columns=["group_code", "min_index"])
-              for fid in framework_ids}
-    return {fid: None if table.empty else _band_thresholds(table) for fid, table in tables.items()}
+def _field_sizes(level: str, years: list[int], system: str | None, units: Units) -> dict[int, int]:
+    """`field_size` for each of `years`, from the units of their systems."""
+    every = system is not None and level not in LEVEL_SYSTEMS
+    return {year: sum(1 for *_, assessed in units[code_system] if every or assessed)
+            for year, code_system in _size_systems(level, years, system).items()}
 
 
-def _scored_results(rows: pd.DataFrame, years_at: dict[int, np.ndarray], sizes: dict[int, int],
-                    band_thresholds: dict[str, tuple[list, list[int]] | None],
-                    brief: frozenset[int] = frozenset()) -> dict[int, pd.DataFrame]:
-    """unit_results of each year of `years_at` from its rows of _SCORES_SQL (positions): rank, order,
-    units_total, and the group from the bands of the year's first unit's framework. Ranks, groups and the order
-    are worked out year by year in numpy; the frame is built once for all years and cut into each year's rows (a
-    frame per year cost more than the query). For the years in `brief`, only code, index and rank (what a
-    comparison with the year before needs)."""
+def _bands_of(facts: FrameworkFacts, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
+    """The bands of the frameworks as `_band_thresholds` gives them (None: no bands)."""
+    return {fid: ([code for code, _ in facts.bands[fid]], [int(to_decimal(low) * 100) for _, low in facts.bands[fid]])
+            if facts.bands.get(fid) else None for fid in framework_ids}
+
+
+def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], sizes: dict[int, int],
+                  band_thresholds: dict[str, tuple[list, list[int]] | None]) -> tuple[pd.DataFrame, dict]:
+    """unit_results of every year of `years_at` from its `_scored_rows` (positions), as one frame with the
+    (start, stop) rows of each year: rank, order, units_total, and the group from the bands of the year's first
+    unit's framework. Ranks, groups and the order are worked out year by year in numpy; the frame is built once
+    for all years (a frame per year cost more than the query)."""
     takes, ranks, masks, groups, bases, totals, bounds = [], [], [], [], [], [], {}
-    index_all = rows["index_h"].to_numpy(dtype="int64")
-    code_all, system_all = rows["code"].to_numpy(dtype=object), rows["code_system"].to_numpy(dtype=object)
-    framework_all = rows["framework_id"].to_numpy(dtype=object)
+    index_all = rows["index_h"].astype("int64")
+    code_all, system_all, framework_all = rows["code"], rows["code_system"], rows["framework_id"]
     start = 0
     for year, at in years_at.items():
         index_h = index_all[at]
@@ -316,7 +327,10 @@ def _scored_results(rows: pd.DataFrame, years_at: dict[int, np.ndarray], sizes: 
     n = len(take)
 
     def column(name: str):
-        return rows[name].array.take(take)
+        values = rows[name][take]
+        if name not in _TEXT_COLUMNS or pd.isna(values).all():   # all missing: objects, as DuckDB gives them
+            return values
+        return pd.array(values, dtype="str")
 
     whole = pd.DataFrame({
         "code_system": column("code_system"), "code": column("code"), "name_vi": column("name_vi"),
@@ -329,9 +343,7 @@ def _scored_results(rows: pd.DataFrame, years_at: dict[int, np.ndarray], sizes: 
         "note": pd.Series(np.full(n, None, dtype=object), dtype="object"),
         "published_change": np.full(n, np.nan), "units_total": np.concatenate(totals),
     })
-    short = whole[["code", "index", "rank"]]
-    return {year: (short if year in brief else whole).iloc[a:b].reset_index(drop=True)
-            for year, (a, b) in bounds.items()}
+    return whole, bounds
 
 
 def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
@@ -367,22 +379,54 @@ def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source
     return frame[_RESULT_COLUMNS].assign(units_total=total_units)
 
 
+def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+                system: str | None = None, sizes: dict[int, int] | None = None,
+                brief: frozenset[int] = frozenset(), points: dict[str, np.ndarray] | None = None,
+                facts: FrameworkFacts | None = None, units: Units | None = None) -> YearFrames:
+    """unit_results for each of `years`, one query for the points of all; `sizes` is the field size of each year
+    (`field_size`), `points` the years' appraised points (metrics.par_points.fetch_points), `facts` their
+    frameworks' and `units` the units of their code systems when the caller has them already. A year in
+    `brief` is needed only for its code, index and rank: when it has neither scores nor a results table it is
+    an empty frame, without asking for one."""
+    if points is None:
+        points = fetch_points(con, level, min(years), max(years), source, system=system)
+    facts = framework_facts(con, points) if facts is None else facts
+    rows = unit_scores(points, facts)
+    units = {} if units is None else units
+    needed = (set(_size_systems(level, years, system).values()) if sizes is None else set()) | set(rows["code_system"])
+    if needed - units.keys():
+        units = {**units, **_units_of(con, needed - units.keys())}
+    sizes = _field_sizes(level, years, system, units) if sizes is None else sizes
+    rows = _named(rows, units)
+    of_year = rows["year"]
+    years_at = {year: at for year in years if len(at := np.flatnonzero(of_year == year))}
+    scored, bounds = (None, {})
+    if years_at:
+        band_thresholds = _bands_of(facts, sorted(set(rows["framework_id"])))
+        scored, bounds = _scored_whole(rows, years_at, sizes, band_thresholds)
+    unscored = [year for year in years if year not in years_at]
+    tabled = _years_with_tables(con, level, [y for y in unscored if y in brief], source)
+    empty = pd.DataFrame({"code": pd.Series([], dtype="object"), "index": pd.Series([], dtype="float64"),
+                          "rank": pd.array([], dtype="Int64")})
+    apart = {year: empty.copy() if year in brief and year not in tabled else
+             _total_results(con, level, year, source, sizes[year]) for year in unscored}
+    return YearFrames(scored, bounds, apart)
+
+
+def _years_with_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> set[int]:
+    """Those of `years` with an appraised results table of the source (par_total): one query for all."""
+    if not years:
+        return set()
+    return {year for (year,) in con.execute(
+        "SELECT DISTINCT t.year FROM par_total t JOIN batch b USING (batch_id) WHERE b.status = 'current' "
+        "AND b.source = ? AND t.level = ? AND list_contains(?, t.year) AND t.stage = 'appraised'",
+        [source, level, years]).fetchall()}
+
+
 def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
-             system: str | None = None, sizes: dict[int, int] | None = None,
-             brief: frozenset[int] = frozenset()) -> dict[int, pd.DataFrame]:
-    """unit_results for each of `years` (one scoring query for all); `sizes` is the field size of each year
-    (`field_size`) when the caller has it already; for the years in `brief`, scores give only code, index and
-    rank."""
-    sizes = _field_sizes(con, level, years, system) if sizes is None else sizes
-    rows = con.execute(_SCORES_SQL, {"source": source, "level": level, "first_year": min(years),
-                                     "last_year": max(years), "system": system}).df()
-    of_year = rows["year"].to_numpy()
-    band_thresholds = _bands_of(con, sorted(set(rows["framework_id"]))) if len(rows) else {}
-    years_at = {year: np.flatnonzero(of_year == year) for year in years}
-    scored = _scored_results(rows, {y: at for y, at in years_at.items() if len(at)}, sizes, band_thresholds,
-                             brief) if len(rows) else {}
-    return {year: scored[year] if year in scored else _total_results(con, level, year, source, sizes[year])
-            for year in years}
+             system: str | None = None) -> dict[int, pd.DataFrame]:
+    """unit_results for each of `years` (one scoring query for all)."""
+    return _results_of(con, level, years, source, system).frames(years)
 
 
 def unit_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source: str,
@@ -456,28 +500,38 @@ def _taken(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:
     return np.append(values, np.array([missing], dtype=values.dtype))[at]
 
 
-def _predecessors(current: pd.DataFrame, previous: pd.DataFrame, codes: np.ndarray, prev_codes: np.ndarray,
-                  basis: np.ndarray) -> dict[str, object]:
-    """prev_rank, change_basis (None where none), from_units and prev_index for each row of `current`, from the
-    links (code, prev_code, basis) to units of `previous`.
+def _positions(keys, wanted) -> np.ndarray | None:
+    """Where each of `wanted` is among `keys` (-1: absent), or None when `keys` repeat. A dict, not a pandas
+    Index: for the few dozen codes of a year it is many times faster."""
+    at = {key: n for n, key in enumerate(list(keys))}
+    if len(at) < len(keys):
+        return None
+    return np.fromiter((at.get(key, -1) for key in list(wanted)), dtype="int64", count=len(wanted))
+
+
+def _predecessors(current: dict[str, np.ndarray], previous: dict[str, np.ndarray], codes: np.ndarray,
+                  prev_codes: np.ndarray, basis: np.ndarray) -> dict[str, np.ndarray]:
+    """prev_rank (float, NaN for none), change_basis (None where none), from_units and prev_index for each row of
+    `current`, from the links (code, prev_code, basis) to units of `previous` (arrays code, index, rank of each).
 
     One predecessor per unit (the same unit, or one the 2025 reorganisation left whole) is looked up by code:
-    the mean of one value is that value rounded half-up, as exact_mean gives it. Units merged from several are
-    grouped and averaged exactly (_grouped_links)."""
-    row = pd.Index(codes).get_indexer(current["code"]) if pd.Index(codes).is_unique else None
-    if row is not None and previous["code"].is_unique and not pd.isna(prev_codes).any():
-        found = pd.Index(previous["code"]).get_indexer(prev_codes)
-        prev_rank = previous["rank"].array.take(found, allow_fill=True).take(row, allow_fill=True)
-        prev_index = round_hundredths(pd.Series(_taken(previous["index"].to_numpy(dtype="float64", na_value=np.nan),
-                                                       found, np.nan))).to_numpy()
+    its index is rounded half-up with the others in change_columns (the mean of one value, as exact_mean gives
+    it). Units merged from several are grouped and averaged exactly (_grouped_links)."""
+    row = _positions(codes, current["code"])
+    prev_at = _positions(previous["code"], prev_codes) if not pd.isna(prev_codes).any() else None
+    if row is not None and prev_at is not None:
+        prev_rank = _taken(_taken(previous["rank"], prev_at, np.nan), row, np.nan)
+        prev_index = _taken(previous["index"], prev_at, np.nan)
         return {"prev_rank": prev_rank, "change_basis": _taken(basis.astype(object), row, None),
                 "from_units": _taken(prev_codes.astype(object), row, None),
                 "prev_index": _taken(prev_index, row, np.nan)}
     links = pd.DataFrame({"code": pd.array(codes, dtype="str"), "prev_code": pd.array(prev_codes, dtype="str"),
                           "basis": pd.array(basis, dtype="str")})
-    grouped = _grouped_links(links, previous)
+    before = pd.DataFrame({"code": previous["code"], "index": previous["index"],
+                           "rank": pd.array(previous["rank"], dtype="Float64").astype("Int64")})
+    grouped = _grouped_links(links, before)
     row = pd.Index(grouped["code"]).get_indexer(current["code"])
-    return {"prev_rank": grouped["prev_rank"].astype("Int64").array.take(row, allow_fill=True),
+    return {"prev_rank": _taken(grouped["prev_rank"].to_numpy(dtype="float64", na_value=np.nan), row, np.nan),
             "change_basis": _taken(grouped["change_basis"].to_numpy(dtype=object, na_value=None), row, None),
             "from_units": _taken(grouped["from_units"].to_numpy(dtype=object, na_value=None), row, None),
             "prev_index": _taken(grouped["prev_index"].to_numpy(dtype="float64"), row, np.nan)}
@@ -500,63 +554,88 @@ def year_changes(con: duckdb.DuckDBPyConnection, level: str, years: list[int], s
     """`year_change` of each of `years` from one source, the same frames, with every year and the one before it
     scored in one query."""
     years = sorted({int(year) for year in years})
+    return year_change_frames(con, level, years, source).frames(years)
+
+
+# What the change of a year reads of its own results and of the year before's (ranks as floats, NaN for none).
+_CURRENT_COLUMNS = {"code": "object", "index": "float64", "rank": "float64", "published_change": "float64"}
+_PREVIOUS_COLUMNS = {"code": "object", "index": "float64", "rank": "float64"}
+
+
+def year_change_frames(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> YearFrames:
+    """`year_change` of each of `years` (sorted, distinct) as YearFrames: the years scored from criterion points
+    as one frame."""
+    results, extra = year_change_parts(con, level, years, source)
+    return joined(results, years, extra, change_columns)
+
+
+def year_change_parts(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
+                      points: dict[str, np.ndarray] | None = None, facts: FrameworkFacts | None = None
+                      ) -> tuple[YearFrames, dict[int, dict[str, np.ndarray]]]:
+    """The results of `years` (sorted, distinct) and of the year before each, and for each year what its change
+    is worked out from (`_change`; `change_columns` gives the columns, `joined` the year_change frames), for
+    those who build on them at once (the rankings tables). `points`: the appraised points of the years and the
+    one before each (metrics.par_points.fetch_points) and `facts` their frameworks', when the caller has them."""
     if not years:
-        return {}
+        return YearFrames(), {}
     before_only = sorted({year - 1 for year in years} - set(years))
-    systems = sorted({system_for_year(level, year) for year in years + before_only})
     # The units of every system at once: their codes (each its own predecessor within a system) and the size
     # of each year's field.
-    units = con.execute("SELECT code_system, code, assessed FROM unit WHERE list_contains(?, code_system)",
-                        [systems]).fetchall()
-    assessed = {system: sum(1 for s, _, flag in units if s == system and flag) for system in systems}
-    sizes = {year: assessed[system_for_year(level, year)] for year in years + before_only}
-    scored = _results(con, level, sorted(years + before_only), source, sizes=sizes, brief=frozenset(before_only))
+    units = _units_of(con, {system_for_year(level, year) for year in years + before_only})
+    sizes = _field_sizes(level, years + before_only, None, units)
+    results = _results_of(con, level, sorted(years + before_only), source, sizes=sizes, brief=frozenset(before_only),
+                          points=points, facts=facts, units=units)
     frameworks = con.execute("SELECT framework_id, first_year, last_year FROM framework WHERE level = ?",
                              [level]).fetchall()
-    changes = {}
+    extra = {}
     for year in years:
         now, before = system_for_year(level, year), system_for_year(level, year - 1)
         if now == before:
-            codes = np.array([code for s, code, _ in units if s == now], dtype=object)
+            codes = np.array([unit[0] for unit in units[now]], dtype=object)
             prev_codes, basis = codes, np.full(len(codes), "same", dtype=object)
         else:
             links = identity_links(con, level, year)
             codes, prev_codes = links["code"].to_numpy(dtype=object), links["prev_code"].to_numpy(dtype=object)
             basis = links["basis"].to_numpy(dtype=object)
         this_fw, prev_fw = _framework_covering(frameworks, year), _framework_covering(frameworks, year - 1)
-        changes[year] = _change(scored[year], scored[year - 1], codes, prev_codes, basis, now == before,
-                                this_fw is not None and prev_fw is not None and this_fw != prev_fw)
-    return changes
+        extra[year] = _change(results.arrays(year, _CURRENT_COLUMNS), results.arrays(year - 1, _PREVIOUS_COLUMNS),
+                              codes, prev_codes, basis, now == before,
+                              this_fw is not None and prev_fw is not None and this_fw != prev_fw)
+    return results, extra
 
 
-def _change(current: pd.DataFrame, previous: pd.DataFrame, codes: np.ndarray, prev_codes: np.ndarray,
-            basis: np.ndarray, same_system: bool, framework_changed: bool) -> pd.DataFrame:
-    """The year's results with their change against `previous` through the links (code, prev_code, basis)."""
-    change = _predecessors(current, previous, codes, prev_codes, basis)
-    delta_index = _differences(current["index"], pd.Series(change["prev_index"]))
-    change_basis = change["change_basis"]
+def _change(current: dict[str, np.ndarray], previous: dict[str, np.ndarray], codes: np.ndarray, prev_codes: np.ndarray,
+            basis: np.ndarray, same_system: bool, framework_changed: bool) -> dict[str, np.ndarray]:
+    """What the change of a year's results against `previous` (columns of the year before) is worked out from,
+    through the links (code, prev_code, basis): one value per row of `current`, numpy arrays (ranks as floats,
+    NaN for none). `change_columns` works out the change from them once for every year."""
+    found = _predecessors(current, previous, codes, prev_codes, basis)
+    n = len(current["code"])
+    return {"prev_rank": found["prev_rank"], "change_basis": found["change_basis"], "from_units": found["from_units"],
+            "prev_index": found["prev_index"], "index": current["index"], "rank": current["rank"],
+            "published_change": current["published_change"], "same_system": np.full(n, same_system), "framework_changed": np.full(n, framework_changed)}
+
+
+def change_columns(raw: dict[str, np.ndarray]) -> dict[str, object]:
+    """The columns results gain with their change, from `_change`'s arrays (of one year or several end to end)."""
+    prev_index = round_hundredths(pd.Series(raw["prev_index"])).to_numpy()
+    delta_index = _differences(pd.Series(raw["index"]), pd.Series(prev_index))
+    change_basis = raw["change_basis"].copy()
     change_basis[np.isnan(delta_index)] = None
     # A change the release states is shown as the release states it (it can differ from the difference of the
     # two published values: Hà Nội 2024 is +1.32 in the release, 92.57 - 91.43 = 1.14), labelled published.
-    stated = current["published_change"].notna().to_numpy()
+    stated = ~np.isnan(raw["published_change"])
     if stated.any():
-        delta_index[stated] = round_hundredths(current["published_change"][stated]).to_numpy()
+        delta_index[stated] = round_hundredths(pd.Series(raw["published_change"][stated])).to_numpy()
         change_basis[stated] = "published"
-    n = len(current)
-    if same_system:
-        rose = (change["prev_rank"].to_numpy(dtype="float64", na_value=np.nan)
-                - current["rank"].to_numpy(dtype="float64", na_value=np.nan))
-        delta_rank = pd.array(rose, dtype="Float64").astype("Int64")
-    else:
-        # A rank among 63 provinces (or 17 ministries) and a rank among 34 (or 12) do not compare.
-        delta_rank = pd.array([pd.NA] * n, dtype="Int64")
-    extra = pd.DataFrame({
-        "prev_rank": pd.array(change["prev_rank"], dtype="Int64"),
-        "change_basis": pd.array(change_basis, dtype="str"), "from_units": pd.array(change["from_units"], dtype="str"),
-        "prev_index": change["prev_index"], "delta_index": delta_index, "delta_rank": delta_rank,
-        "framework_changed": np.full(n, framework_changed),
-    }, index=current.index)
-    return pd.concat([current, extra], axis=1)
+    # A rank among 63 provinces (or 17 ministries) and a rank among 34 (or 12) do not compare.
+    delta_rank = np.where(raw["same_system"], raw["prev_rank"] - raw["rank"], np.nan)
+    return {"prev_rank": pd.array(raw["prev_rank"], dtype="Float64").astype("Int64"),
+            "change_basis": pd.array(change_basis, dtype="str"),
+            "from_units": pd.array(raw["from_units"], dtype="str"),
+            "prev_index": prev_index, "delta_index": delta_index,
+            "delta_rank": pd.array(delta_rank, dtype="Float64").astype("Int64"),
+            "framework_changed": raw["framework_changed"]}
 
 
 def published_average(con: duckdb.DuckDBPyConnection, level: str, year: int) -> dict | None:

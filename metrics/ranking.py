@@ -5,8 +5,22 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.par_index import field_size, hundredths_keys, ranks_desc, round_hundredths, system_for_year, year_changes
+from metrics.par_index import (
+    change_columns,
+    field_size,
+    hundredths_keys,
+    round_hundredths,
+    system_for_year,
+    year_change_parts,
+)
+from metrics.par_points import (
+    FrameworkFacts,
+    fetch_points,
+    field_scores,
+    framework_facts,
+)
 from metrics.rounding import exact_mean
+from metrics.year_frames import YearFrames, joined
 
 RANKING_COLUMNS = ["rank", "code_system", "code", "name", "index", "group", "appraisal", "survey", "delta_index",
                    "delta_rank"]
@@ -16,17 +30,9 @@ def field_indices(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
                   stage: str = "appraised") -> pd.DataFrame:
     """Each unit's field (component) index: field points / field maximum x 100 from criterion scores,
     or as given in a results table. Columns: code, field_code, index, field_rank."""
-    return _field_indices(con, level, [year], source, stage)[year]
+    return _field_indices(con, level, [year], source, stage).year(year)
 
 
-# From the points summed per unit and field at load (par_field_total, integer ten-thousandths, etl.par_totals).
-_FIELD_SCORES_SQL = """
-SELECT t.year, t.unit_code AS code, t.field_code, sum(t.total_e4) / 10000 / any_value(f.max_points) * 100 AS index
-FROM par_field_total t JOIN batch b USING (batch_id)
-JOIN framework_field f ON f.framework_id = t.framework_id AND f.field_code = t.field_code
-WHERE b.status = 'current' AND b.source = ? AND t.level = ? AND list_contains(?, t.year) AND t.stage = ?
-GROUP BY t.year, t.unit_code, t.field_code
-"""
 _FIELD_TABLE_SQL = """
 SELECT i.year, i.unit_code AS code, i.field_code, i.index_pct AS index
 FROM par_field_index i JOIN batch b USING (batch_id)
@@ -35,52 +41,67 @@ WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND list_contains(?,
 
 
 def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
-                   stage: str = "appraised", wholes: dict[int, int] | None = None) -> dict[int, pd.DataFrame]:
-    """`field_indices` of each of `years`, from criterion scores where the year has them, else from a results
-    table: two queries for all years. `wholes` is `field_size(con, level, year)` of each year when the caller
-    has it already."""
-    scored = con.execute(_FIELD_SCORES_SQL, [source, level, years, stage]).df()
+                   stage: str = "appraised", wholes: dict[int, int] | None = None,
+                   points: dict[str, np.ndarray] | None = None, facts: FrameworkFacts | None = None) -> YearFrames:
+    """`field_indices` of each of `years`, from criterion scores where the year has them (one frame for those
+    years), else from a results table: two queries for all years. `wholes` is `field_size(con, level, year)` of
+    each year, `points` the years' points of that stage (metrics.par_points.fetch_points) and `facts` their
+    frameworks' when the caller has them already."""
+    if points is None:
+        points = fetch_points(con, level, min(years), max(years), source, stage)
+    scored = field_scores(points, framework_facts(con, points) if facts is None else facts, years)
     unscored = sorted(set(years) - {int(year) for year in scored["year"].unique()})
     tabled = con.execute(_FIELD_TABLE_SQL, [source, level, unscored, stage]).df() if unscored else scored.iloc[:0]
     wholes = {year: field_size(con, level, year) if wholes is None or wholes.get(year) is None else wholes[year]
               for year in years}
     out = _field_frames(scored, [y for y in years if y not in unscored], wholes)
-    out.update(_field_frames(tabled, unscored, wholes))
-    return {year: out[year] for year in years}
+    if unscored:
+        out.apart = _field_frames(tabled, unscored, wholes).frames(unscored)
+    return out
 
 
-def _field_frames(rows: pd.DataFrame, years: list[int], wholes: dict[int, int]) -> dict[int, pd.DataFrame]:
+def _field_frames(rows: pd.DataFrame, years: list[int], wholes: dict[int, int]) -> YearFrames:
     """The field indices of each of `years` from their `rows` (year, code, field_code, index): indices rounded
-    and ranked year by year, one frame built for all years and cut into each year's rows."""
+    and ranked within each year and field, one frame for all years."""
     of_year = rows["year"].to_numpy()
     takes = [np.flatnonzero(of_year == year) for year in years]
     take = np.concatenate(takes) if takes else np.zeros(0, dtype="int64")
     index = round_hundredths(rows["index"].iloc[take].reset_index(drop=True))
     keys, present = hundredths_keys(index)
     fields = rows["field_code"].iloc[take].reset_index(drop=True)
-    ranks, missing, bounds, start = np.zeros(len(take), dtype="int64"), np.ones(len(take), dtype=bool), {}, 0
-    for year, at in zip(years, takes):
-        part = slice(start, start + len(at))
-        ranks[part], missing[part] = _field_ranks(fields.iloc[part], keys[part], present[part], wholes[year])
-        bounds[year], start = (part.start, part.stop), part.stop
+    sizes = [len(at) for at in takes]
+    year_number = np.repeat(np.arange(len(years)), sizes)
+    ranks, missing = _field_ranks(year_number, fields, keys, present,
+                                  np.repeat(np.array([wholes[year] for year in years], dtype="int64"), sizes))
+    starts = np.cumsum([0] + sizes)
     whole = pd.DataFrame({"code": rows["code"].iloc[take].reset_index(drop=True), "field_code": fields,
                           "index": index, "field_rank": pd.arrays.IntegerArray(ranks, missing)})
-    return {year: whole.iloc[a:b].reset_index(drop=True) for year, (a, b) in bounds.items()}
+    return YearFrames(whole, {year: (int(starts[n]), int(starts[n + 1])) for n, year in enumerate(years)})
 
 
-def _field_ranks(field_codes: pd.Series, keys: np.ndarray, present: np.ndarray,
-                 whole: int) -> tuple[np.ndarray, np.ndarray]:
-    """(rank, missing) of each field index among the units with one for that field (ties share, the next skips);
-    missing for a field not every unit of the whole field has, and for a unit without a value. `keys`, `present`:
-    the indices' integer hundredths."""
+def _field_ranks(year_number: np.ndarray, field_codes: pd.Series, keys: np.ndarray, present: np.ndarray,
+                 whole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(rank, missing) of each field index among the units of its year with one for that field (ties share, the
+    next skips); missing for a field not every unit of the year's whole field (`whole`, per row) has, and for a
+    unit without a value. `keys`, `present`: the indices' integer hundredths."""
     fields, _codes = pd.factorize(field_codes)   # -1 for a missing field code: no group, no rank
-    ranks = np.zeros(len(field_codes), dtype="int64")
-    missing = np.ones(len(field_codes), dtype=bool)
-    for field in range(fields.max() + 1 if len(fields) else 0):
-        valued = present & (fields == field)
-        if valued.sum() >= whole:
-            ranks[valued] = ranks_desc(keys[valued], np.ones(int(valued.sum()), dtype=bool))
-            missing[valued] = False
+    valued = present & (fields >= 0)
+    group = np.where(valued, year_number * (len(_codes) + 1) + fields, -1)
+    at = np.flatnonzero(valued)
+    # Sorted by group, then index descending: a rank is 1 + the position of the first equal index in its group.
+    order = at[np.lexsort((-keys[at], group[at]))]
+    g, k = group[order], keys[order]
+    new_group = np.r_[True, g[1:] != g[:-1]] if len(order) else np.zeros(0, dtype=bool)
+    new_value = new_group | np.r_[True, k[1:] != k[:-1]] if len(order) else new_group
+    position = np.arange(len(order))
+    group_start = np.maximum.accumulate(np.where(new_group, position, 0)) if len(order) else position
+    value_start = np.maximum.accumulate(np.where(new_value, position, 0)) if len(order) else position
+    counts = np.diff(np.r_[np.flatnonzero(new_group), len(order)])
+    complete = np.repeat(counts, counts) >= whole[order]
+    ranks = np.zeros(len(keys), dtype="int64")
+    missing = np.ones(len(keys), dtype=bool)
+    ranks[order[complete]] = (value_start - group_start + 1)[complete]
+    missing[order[complete]] = False
     return ranks, missing
 
 
@@ -117,18 +138,42 @@ def ranking_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int],
                    lang: str = "vi") -> dict[int, pd.DataFrame]:
     """`ranking_table` of each of `years` from one source, the same frames, with every year (and the one before
     each) scored in one query and the field indices of every year in one more."""
-    changes = year_changes(con, level, years, source)
-    # The field is the year's whole field, which the change's rows carry already.
-    wholes = {year: int(change["units_total"].iloc[0]) if len(change) else None for year, change in changes.items()}
-    fields = _field_indices(con, level, sorted(changes), source, wholes=wholes) if changes else {}
-    return {year: _table(change, fields[year], lang) for year, change in changes.items()}
+    years = sorted({int(year) for year in years})
+    # The points of every year and the one before, read once for the scores, the changes and the field indices.
+    points = fetch_points(con, level, years[0] - 1, years[-1], source) if years else None
+    facts = framework_facts(con, points) if years else None
+    results, extra = year_change_parts(con, level, years, source, points, facts)
+    # The field is the year's whole field, which the results' rows carry already.
+    wholes = {}
+    for year in years:
+        units_total = results.arrays(year, {"units_total": "float64"})["units_total"]
+        wholes[year] = int(units_total[0]) if len(units_total) else None
+    fields = _field_indices(con, level, years, source, wholes=wholes, points=points, facts=facts) if years \
+        else YearFrames()
+    together = [year for year in years if year in results.bounds and year in fields.bounds]
+    tables = _tables_together(results, extra, fields, together, lang) if together else None
+    if tables is None:
+        together = []
+    apart = [year for year in years if year not in together]
+    changes = joined(results, apart, extra, change_columns) if apart else YearFrames()
+    return {year: tables[year] if year in together else _table(changes.year(year), fields.year(year), lang)
+            for year in years}
+
+
+_TABLE_COLUMNS = RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id", "units_total"]
+
+
+def _table_columns(frame: pd.DataFrame, lang: str, change: dict[str, object] | None = None) -> dict[str, object]:
+    """The rankings table's own columns (`name` in the language), taken from a year_change frame, or from a
+    results frame and its `change` columns (par_index.change_columns)."""
+    change = {} if change is None else change
+    return {name: change[name] if name in change else frame["name_vi" if lang == "vi" else "name_en"]
+            if name == "name" else frame[name] for name in _TABLE_COLUMNS}
 
 
 def _table(change: pd.DataFrame, fields: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The rankings table of a year from its `year_change` and `field_indices`."""
-    columns = {name: change["name_vi" if lang == "vi" else "name_en"] if name == "name" else change[name]
-               for name in RANKING_COLUMNS + ["change_basis", "complete", "rank_basis", "region", "batch_id",
-                                              "units_total"]}
+    columns = _table_columns(change, lang)
     wide = _wide_fields(fields, change["code"]) if not fields.empty else {}
     if wide is None:   # a field code or unit missing, or listed twice: pandas decides, as it always did
         table = pd.DataFrame(columns)
@@ -140,6 +185,53 @@ def _table(change: pd.DataFrame, fields: pd.DataFrame, lang: str) -> pd.DataFram
     columns.update(wide)
     columns["units_covered"] = np.full(len(change), int(change["index"].notna().sum()), dtype="int64")
     return pd.DataFrame(columns)
+
+
+def _tables_together(results: YearFrames, extra: dict[int, dict[str, np.ndarray]], fields: YearFrames,
+                     years: list[int], lang: str) -> dict[int, pd.DataFrame] | None:
+    """The rankings tables of `years` (each in both `results.bounds` and `fields.bounds`) as `_table` gives
+    them, built as one frame and cut into years: the results with their change (`extra`, par_index._change) and
+    each year's field indices looked up by (year, code). None where `_table` would leave it to pandas (a code
+    or field code missing, or a unit's field listed twice)."""
+    field_rows = fields.rows_of(years)
+    field_units = fields.whole["code"].to_numpy(dtype=object)[field_rows]
+    field_codes = fields.whole["field_code"].to_numpy(dtype=object)[field_rows]
+    if not len(field_rows) or pd.isna(field_units).any() or pd.isna(field_codes).any():
+        return None
+    sizes = [results.bounds[year][1] - results.bounds[year][0] for year in years]
+    field_sizes = [fields.bounds[year][1] - fields.bounds[year][0] for year in years]
+    base = results.rows(years)
+    codes = base["code"].to_numpy(dtype=object)
+    # Units numbered across both, then keyed by (year, unit): a unit's fields are those of the same year.
+    unit_at, _units = pd.factorize(np.concatenate([codes, field_units]))
+    span = int(unit_at.max()) + 2
+    key = np.repeat(np.arange(len(years)), sizes) * span + unit_at[:len(codes)]
+    field_key = np.repeat(np.arange(len(years)), field_sizes) * span + unit_at[len(codes):]
+    name_at, names = pd.factorize(field_codes, sort=True)
+    unit_keys, unit_row = np.unique(field_key, return_inverse=True)
+    if len(np.unique(unit_row * len(names) + name_at)) < len(field_rows):
+        return None
+    grid = np.full((len(unit_keys) + 1, len(names)), np.nan)   # the last row for a unit without values
+    grid[unit_row, name_at] = fields.whole["index"].to_numpy(dtype="float64", na_value=np.nan)[field_rows]
+    found = np.minimum(np.searchsorted(unit_keys, key), len(unit_keys) - 1)
+    row = np.where(unit_keys[found] == key, found, len(unit_keys))
+    change = change_columns({name: np.concatenate([extra[year][name] for year in years]) for name in extra[years[0]]})
+    columns = _table_columns(base, lang, change)
+    columns.update({f"field_{name}": grid[row, j] for j, name in enumerate(names)})
+    starts = np.cumsum([0] + sizes[:-1])
+    covered = np.add.reduceat(base["index"].notna().to_numpy(dtype="int64"), starts) if len(base) else starts
+    columns["units_covered"] = np.repeat(covered.astype("int64"), sizes)
+    whole = pd.DataFrame(columns)
+    own, tables, field_start = len(_TABLE_COLUMNS), {}, 0
+    for year, start, n, field_n in zip(years, starts, sizes, field_sizes):
+        # The year's own field columns only, as its own pivot would have them.
+        held = np.flatnonzero(np.bincount(name_at[field_start:field_start + field_n], minlength=len(names)))
+        rows = whole.iloc[start:start + n]
+        if len(held) < len(names):
+            rows = rows.iloc[:, [*range(own), *(own + held), own + len(names)]]
+        tables[year] = rows.reset_index(drop=True)
+        field_start += field_n
+    return tables
 
 
 def _wide_fields(fields: pd.DataFrame, codes: pd.Series) -> dict[str, np.ndarray] | None:
