@@ -4,14 +4,17 @@ A figure is always computed from one dataset (one year, level, stage and source)
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import duckdb
 import numpy as np
 import pandas as pd
 
 from metrics.par_points import (
-    FrameworkFacts,
+    Points,
+    ScoringFacts,
     fetch_points,
-    framework_facts,
+    scoring_facts,
     unit_scores,
 )
 from metrics.rounding import (
@@ -288,7 +291,7 @@ def _field_sizes(level: str, years: list[int], system: str | None, units: Units)
             for year, code_system in _size_systems(level, years, system).items()}
 
 
-def _bands_of(facts: FrameworkFacts, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
+def _bands_of(facts: ScoringFacts, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
     """The bands of the frameworks as `_band_thresholds` gives them (None: no bands)."""
     return {fid: ([code for code, _ in facts.bands[fid]], [int(to_decimal(low) * 100) for _, low in facts.bands[fid]])
             if facts.bands.get(fid) else None for fid in framework_ids}
@@ -381,8 +384,8 @@ def _total_results(con: duckdb.DuckDBPyConnection, level: str, year: int, source
 
 def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
                 system: str | None = None, sizes: dict[int, int] | None = None,
-                brief: frozenset[int] = frozenset(), points: dict[str, np.ndarray] | None = None,
-                facts: FrameworkFacts | None = None, units: Units | None = None) -> YearFrames:
+                brief: frozenset[int] = frozenset(), points: Points | None = None,
+                facts: ScoringFacts | None = None, units: Units | None = None) -> YearFrames:
     """unit_results for each of `years`, one query for the points of all; `sizes` is the field size of each year
     (`field_size`), `points` the years' appraised points (metrics.par_points.fetch_points), `facts` their
     frameworks' and `units` the units of their code systems when the caller has them already. A year in
@@ -390,7 +393,7 @@ def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], so
     an empty frame, without asking for one."""
     if points is None:
         points = fetch_points(con, level, min(years), max(years), source, system=system)
-    facts = framework_facts(con, points) if facts is None else facts
+    facts = scoring_facts(con, points) if facts is None else facts
     rows = unit_scores(points, facts)
     units = {} if units is None else units
     needed = (set(_size_systems(level, years, system).values()) if sizes is None else set()) | set(rows["code_system"])
@@ -405,7 +408,8 @@ def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], so
         band_thresholds = _bands_of(facts, sorted(set(rows["framework_id"])))
         scored, bounds = _scored_whole(rows, years_at, sizes, band_thresholds)
     unscored = [year for year in years if year not in years_at]
-    tabled = _years_with_tables(con, level, [y for y in unscored if y in brief], source)
+    asked = [year for year in unscored if year in brief]
+    tabled = facts.tabled | _years_with_tables(con, level, [y for y in asked if y not in facts.checked], source)
     empty = pd.DataFrame({"code": pd.Series([], dtype="object"), "index": pd.Series([], dtype="float64"),
                           "rank": pd.array([], dtype="Int64")})
     apart = {year: empty.copy() if year in brief and year not in tabled else
@@ -565,28 +569,37 @@ _PREVIOUS_COLUMNS = {"code": "object", "index": "float64", "rank": "float64"}
 def year_change_frames(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> YearFrames:
     """`year_change` of each of `years` (sorted, distinct) as YearFrames: the years scored from criterion points
     as one frame."""
-    results, extra = year_change_parts(con, level, years, source)
-    return joined(results, years, extra, change_columns)
+    parts = year_change_parts(con, level, years, source)
+    return joined(parts.results, years, parts.extra, change_columns)
 
 
-def year_change_parts(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
-                      points: dict[str, np.ndarray] | None = None, facts: FrameworkFacts | None = None
-                      ) -> tuple[YearFrames, dict[int, dict[str, np.ndarray]]]:
-    """The results of `years` (sorted, distinct) and of the year before each, and for each year what its change
-    is worked out from (`_change`; `change_columns` gives the columns, `joined` the year_change frames), for
-    those who build on them at once (the rankings tables). `points`: the appraised points of the years and the
-    one before each (metrics.par_points.fetch_points) and `facts` their frameworks', when the caller has them."""
+@dataclass
+class ChangeParts:
+    """What the changes of several years are built from: the results of the years and of the year before each,
+    for each year what its change is worked out from (`_change`; `change_columns` gives the columns, `joined`
+    the year_change frames), and the points and framework facts they were scored from."""
+    results: YearFrames
+    extra: dict[int, dict[str, np.ndarray]]
+    points: Points | None = None
+    facts: ScoringFacts | None = None
+
+
+def year_change_parts(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> ChangeParts:
+    """`ChangeParts` of `years` (sorted, distinct), for those who build on them at once (the rankings tables):
+    one query for the points of every year and the one before, one for what scoring needs besides."""
     if not years:
-        return YearFrames(), {}
+        return ChangeParts(YearFrames(), {})
     before_only = sorted({year - 1 for year in years} - set(years))
+    points = fetch_points(con, level, min(years + before_only), max(years), source)
+    # A year before with no points may have a results table: asked in the same query as the frameworks.
+    facts = scoring_facts(con, points, level, source, sorted(set(before_only) - set(np.unique(points["year"]))))
     # The units of every system at once: their codes (each its own predecessor within a system) and the size
     # of each year's field.
     units = _units_of(con, {system_for_year(level, year) for year in years + before_only})
     sizes = _field_sizes(level, years + before_only, None, units)
     results = _results_of(con, level, sorted(years + before_only), source, sizes=sizes, brief=frozenset(before_only),
                           points=points, facts=facts, units=units)
-    frameworks = con.execute("SELECT framework_id, first_year, last_year FROM framework WHERE level = ?",
-                             [level]).fetchall()
+    frameworks = facts.spans
     extra = {}
     for year in years:
         now, before = system_for_year(level, year), system_for_year(level, year - 1)
@@ -601,7 +614,7 @@ def year_change_parts(con: duckdb.DuckDBPyConnection, level: str, years: list[in
         extra[year] = _change(results.arrays(year, _CURRENT_COLUMNS), results.arrays(year - 1, _PREVIOUS_COLUMNS),
                               codes, prev_codes, basis, now == before,
                               this_fw is not None and prev_fw is not None and this_fw != prev_fw)
-    return results, extra
+    return ChangeParts(results, extra, points, facts)
 
 
 def _change(current: dict[str, np.ndarray], previous: dict[str, np.ndarray], codes: np.ndarray, prev_codes: np.ndarray,

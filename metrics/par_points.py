@@ -22,8 +22,11 @@ WHERE t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND sou
   AND t.level = $level AND t.year BETWEEN $first_year AND $last_year AND t.stage = $stage
   AND ($system IS NULL OR t.unit_system = $system)
 """
-# What scoring needs of the frameworks, in one query: each criterion's maximum (ten-thousandths, for the maximum
-# an index is out of, and the number of criteria), the bands, and each field's maximum.
+# What scoring needs besides the points, in one query (each small query costs DuckDB about as much as the
+# rows): each criterion's maximum (ten-thousandths, for the maximum an index is out of, and the number of
+# criteria), the bands, each field's maximum; for a change over years also the years each framework of the
+# level covers, and which of some years have a results table of the source (par_total). Fixed text only: the
+# parts are chosen, the values are parameters.
 _FRAMEWORK_FACTS_SQL = """
 SELECT 'criterion', framework_id, field_code, CAST(round(max_points * 10000) AS BIGINT), NULL::DOUBLE
 FROM framework_criterion WHERE list_contains($frameworks, framework_id)
@@ -32,56 +35,97 @@ FROM framework_band WHERE list_contains($frameworks, framework_id)
 UNION ALL SELECT 'field', framework_id, field_code, NULL, max_points
 FROM framework_field WHERE list_contains($frameworks, framework_id)
 """
+_SPANS_SQL = """
+UNION ALL SELECT 'span', framework_id, NULL, first_year, last_year FROM framework WHERE level = $level
+"""
+_TABLE_YEARS_SQL = """
+UNION ALL SELECT DISTINCT 'table', NULL, NULL, t.year, NULL FROM par_total t
+WHERE list_contains($table_years, t.year) AND t.level = $level AND t.stage = 'appraised'
+  AND t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
+"""
 
 
 @dataclass
-class FrameworkFacts:
-    """Of each framework: (criteria, maximum points in ten-thousandths); its bands as (group code, minimum
-    index), highest first; and each (framework, field)'s maximum points (the first listed)."""
+class ScoringFacts:
+    """Of each framework the points were scored on: (criteria, maximum points in ten-thousandths); its bands as
+    (group code, minimum index), highest first; each (framework, field)'s maximum points (the first listed).
+    Of the level: each framework's (id, first year, last year); of the years asked about (`checked`), those
+    with a results table of the source (`tabled`)."""
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     bands: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     field_max: dict[tuple[str, str], float] = field(default_factory=dict)
+    spans: list[tuple[str, int, int | None]] = field(default_factory=list)
+    checked: frozenset[int] = frozenset()
+    tabled: set[int] = field(default_factory=set)
 
 
-def framework_facts(con: duckdb.DuckDBPyConnection, points: dict[str, np.ndarray]) -> FrameworkFacts:
-    """The facts of the frameworks the points were scored on."""
-    frameworks = sorted(set(pd.unique(points["framework_id"])))
-    facts = FrameworkFacts()
-    if not frameworks:
-        return facts
+def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | None = None,
+                    source: str | None = None, table_years: list[int] | None = None) -> ScoringFacts:
+    """The facts of the frameworks the points were scored on; with `level`, the spans of the level's
+    frameworks; with `source` too, which of `table_years` have a results table."""
+    facts = ScoringFacts(checked=frozenset(table_years or []) if level and source else frozenset())
+    sql, params = _FRAMEWORK_FACTS_SQL, {"frameworks": sorted(points.codes("framework_id")[1])}
+    if level is not None:
+        sql, params["level"] = sql + _SPANS_SQL, level
+    if facts.checked:
+        sql, params["source"], params["table_years"] = sql + _TABLE_YEARS_SQL, source, sorted(facts.checked)
     counts: dict[str, list[int]] = {}
-    for kind, framework, code, max_e4, value in con.execute(_FRAMEWORK_FACTS_SQL, {"frameworks": frameworks}).fetchall():
+    for kind, framework, code, number, value in con.execute(sql, params).fetchall():
         if kind == "criterion":
             count = counts.setdefault(framework, [0, 0])
-            count[0], count[1] = count[0] + 1, count[1] + max_e4
+            count[0], count[1] = count[0] + 1, count[1] + number
         elif kind == "band":
             facts.bands.setdefault(framework, []).append((code, value))
-        else:
+        elif kind == "field":
             facts.field_max.setdefault((framework, code), value)
+        elif kind == "span":
+            facts.spans.append((framework, number, None if value is None else int(value)))
+        else:
+            facts.tabled.add(int(number))
     facts.sizes = {framework: (n, max_e4) for framework, (n, max_e4) in counts.items()}
     for bands in facts.bands.values():
         bands.sort(key=lambda band: band[1], reverse=True)
     return facts
 
 
+class Points:
+    """The field rows of `fetch_points`, a numpy array per column, and each column's codes (pd.factorize) worked
+    out once: the scores, the field indices and the facts all group on them."""
+
+    def __init__(self, columns: dict[str, np.ndarray]):
+        self.columns = columns
+        self._factorized: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.columns[name]
+
+    def __len__(self) -> int:
+        return len(self.columns["year"])
+
+    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(code of each row, the distinct values) of a column."""
+        if name not in self._factorized:
+            self._factorized[name] = pd.factorize(self.columns[name])
+        return self._factorized[name]
+
+
 def fetch_points(con: duckdb.DuckDBPyConnection, level: str, first_year: int, last_year: int, source: str,
-                 stage: str = "appraised", system: str | None = None) -> dict[str, np.ndarray]:
+                 stage: str = "appraised", system: str | None = None) -> Points:
     """The field rows of the source's current batches for the years first_year..last_year: year, unit_system,
     unit_code, field_code, framework_id (str as object arrays), batch_id, appraisal_e4, survey_e4, total_e4,
     scored. `system` keeps one code system's units."""
-    return con.execute(_POINTS_SQL, {"source": source, "level": level, "first_year": first_year,
-                                     "last_year": last_year, "stage": stage, "system": system}).fetchnumpy()
+    return Points(con.execute(_POINTS_SQL, {"source": source, "level": level, "first_year": first_year,
+                                            "last_year": last_year, "stage": stage, "system": system}).fetchnumpy())
 
 
-def _groups(points: dict[str, np.ndarray], keys: list[str], keep: np.ndarray | None = None
-            ) -> tuple[np.ndarray, np.ndarray]:
+def _groups(points: Points, keys: list[str], keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(order, starts): the rows (those where `keep`) sorted by `keys`, and where each group of equal keys starts
     in that order."""
-    rows = np.arange(len(points["year"])) if keep is None else np.flatnonzero(keep)
+    rows = np.arange(len(points)) if keep is None else np.flatnonzero(keep)
     combined = np.zeros(len(rows), dtype="int64")
     for name in keys:
-        codes, uniques = pd.factorize(points[name][rows])
-        combined = combined * (len(uniques) + 1) + codes
+        codes, uniques = points.codes(name)
+        combined = combined * (len(uniques) + 1) + codes[rows]
     sort = np.argsort(combined, kind="stable")
     order, ordered = rows[sort], combined[sort]
     starts = np.flatnonzero(np.r_[True, ordered[1:] != ordered[:-1]]) if len(rows) else np.zeros(0, dtype="int64")
@@ -93,7 +137,7 @@ def _summed(values: np.ndarray, order: np.ndarray, starts: np.ndarray) -> np.nda
     return np.add.reduceat(values[order], starts) if len(starts) else values[:0]
 
 
-def unit_scores(points: dict[str, np.ndarray], facts: FrameworkFacts) -> dict[str, np.ndarray]:
+def unit_scores(points: Points, facts: ScoringFacts) -> dict[str, np.ndarray]:
     """Per year, unit (code system and code) and framework: the batch (the first), the points of each component
     and in all (floats), the index in integer hundredths rounded half-up (`index_h`) and whether every criterion
     was scored (`complete`). Units of a framework without criteria have none."""
@@ -120,13 +164,12 @@ def unit_scores(points: dict[str, np.ndarray], facts: FrameworkFacts) -> dict[st
             "total": total_e4 / 10000, "index_h": index_h, "complete": summed("scored") == criteria}
 
 
-def field_scores(points: dict[str, np.ndarray], facts: FrameworkFacts, years: list[int]) -> pd.DataFrame:
+def field_scores(points: Points, facts: ScoringFacts, years: list[int]) -> dict[str, np.ndarray]:
     """Per year of `years`, unit code and field of a framework that defines it: the field index, field points
-    / field maximum x 100 (float, not rounded). Columns: year, code, field_code, index."""
+    / field maximum x 100 (float, not rounded). Arrays year, code, field_code (objects), index."""
     in_years = np.isin(points["year"], years)
     # Each (framework, field) pair looked up once, not once per row.
-    framework_at, frameworks = pd.factorize(points["framework_id"])
-    field_at, fields = pd.factorize(points["field_code"])
+    (framework_at, frameworks), (field_at, fields) = points.codes("framework_id"), points.codes("field_code")
     pair_at, pair_keys = pd.factorize(framework_at * (len(fields) + 1) + field_at)
     pairs = [(frameworks[key // (len(fields) + 1)], fields[key % (len(fields) + 1)]) for key in pair_keys]
     field_max = np.array([facts.field_max.get(pair, np.nan) for pair in pairs], dtype="float64")[pair_at] \
@@ -134,6 +177,5 @@ def field_scores(points: dict[str, np.ndarray], facts: FrameworkFacts, years: li
     order, starts = _groups(points, ["year", "unit_code", "field_code"], in_years & ~np.isnan(field_max))
     first = order[starts]
     total_e4 = _summed(points["total_e4"].astype("int64"), order, starts)
-    return pd.DataFrame({"year": points["year"][first], "code": pd.array(points["unit_code"][first], dtype="str"),
-                         "field_code": pd.array(points["field_code"][first], dtype="str"),
-                         "index": total_e4 / 10000 / field_max[first] * 100})
+    return {"year": points["year"][first], "code": points["unit_code"][first],
+            "field_code": points["field_code"][first], "index": total_e4 / 10000 / field_max[first] * 100}

@@ -14,10 +14,11 @@ from metrics.par_index import (
     year_change_parts,
 )
 from metrics.par_points import (
-    FrameworkFacts,
+    Points,
+    ScoringFacts,
     fetch_points,
     field_scores,
-    framework_facts,
+    scoring_facts,
 )
 from metrics.rounding import exact_mean
 from metrics.year_frames import YearFrames, joined
@@ -42,16 +43,16 @@ WHERE b.status = 'current' AND b.source = ? AND i.level = ? AND list_contains(?,
 
 def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
                    stage: str = "appraised", wholes: dict[int, int] | None = None,
-                   points: dict[str, np.ndarray] | None = None, facts: FrameworkFacts | None = None) -> YearFrames:
+                   points: Points | None = None, facts: ScoringFacts | None = None) -> YearFrames:
     """`field_indices` of each of `years`, from criterion scores where the year has them (one frame for those
     years), else from a results table: two queries for all years. `wholes` is `field_size(con, level, year)` of
     each year, `points` the years' points of that stage (metrics.par_points.fetch_points) and `facts` their
     frameworks' when the caller has them already."""
     if points is None:
         points = fetch_points(con, level, min(years), max(years), source, stage)
-    scored = field_scores(points, framework_facts(con, points) if facts is None else facts, years)
-    unscored = sorted(set(years) - {int(year) for year in scored["year"].unique()})
-    tabled = con.execute(_FIELD_TABLE_SQL, [source, level, unscored, stage]).df() if unscored else scored.iloc[:0]
+    scored = field_scores(points, scoring_facts(con, points) if facts is None else facts, years)
+    unscored = sorted(set(years) - {int(year) for year in np.unique(scored["year"])})
+    tabled = con.execute(_FIELD_TABLE_SQL, [source, level, unscored, stage]).df() if unscored else None
     wholes = {year: field_size(con, level, year) if wholes is None or wholes.get(year) is None else wholes[year]
               for year in years}
     out = _field_frames(scored, [y for y in years if y not in unscored], wholes)
@@ -60,26 +61,33 @@ def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int],
     return out
 
 
-def _field_frames(rows: pd.DataFrame, years: list[int], wholes: dict[int, int]) -> YearFrames:
+def _field_frames(rows: dict[str, np.ndarray] | pd.DataFrame, years: list[int], wholes: dict[int, int]) -> YearFrames:
     """The field indices of each of `years` from their `rows` (year, code, field_code, index): indices rounded
     and ranked within each year and field, one frame for all years."""
-    of_year = rows["year"].to_numpy()
+    of_year = np.asarray(rows["year"])
     takes = [np.flatnonzero(of_year == year) for year in years]
     take = np.concatenate(takes) if takes else np.zeros(0, dtype="int64")
-    index = round_hundredths(rows["index"].iloc[take].reset_index(drop=True))
+    index = round_hundredths(pd.Series(np.asarray(rows["index"])[take]))
     keys, present = hundredths_keys(index)
-    fields = rows["field_code"].iloc[take].reset_index(drop=True)
+    fields = np.asarray(rows["field_code"], dtype=object)[take]
     sizes = [len(at) for at in takes]
     year_number = np.repeat(np.arange(len(years)), sizes)
     ranks, missing = _field_ranks(year_number, fields, keys, present,
                                   np.repeat(np.array([wholes[year] for year in years], dtype="int64"), sizes))
     starts = np.cumsum([0] + sizes)
-    whole = pd.DataFrame({"code": rows["code"].iloc[take].reset_index(drop=True), "field_code": fields,
+    whole = pd.DataFrame({"code": _text(rows, "code", take), "field_code": _text(rows, "field_code", take),
                           "index": index, "field_rank": pd.arrays.IntegerArray(ranks, missing)})
     return YearFrames(whole, {year: (int(starts[n]), int(starts[n + 1])) for n, year in enumerate(years)})
 
 
-def _field_ranks(year_number: np.ndarray, field_codes: pd.Series, keys: np.ndarray, present: np.ndarray,
+def _text(rows: dict[str, np.ndarray] | pd.DataFrame, name: str, take: np.ndarray) -> object:
+    """A text column's rows `take`: as a query's frame gave them (its own dtype), or from arrays as str."""
+    if isinstance(rows, pd.DataFrame):
+        return rows[name].iloc[take].reset_index(drop=True)
+    return pd.array(rows[name][take], dtype="str")
+
+
+def _field_ranks(year_number: np.ndarray, field_codes: np.ndarray, keys: np.ndarray, present: np.ndarray,
                  whole: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """(rank, missing) of each field index among the units of its year with one for that field (ties share, the
     next skips); missing for a field not every unit of the year's whole field (`whole`, per row) has, and for a
@@ -140,16 +148,15 @@ def ranking_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int],
     each) scored in one query and the field indices of every year in one more."""
     years = sorted({int(year) for year in years})
     # The points of every year and the one before, read once for the scores, the changes and the field indices.
-    points = fetch_points(con, level, years[0] - 1, years[-1], source) if years else None
-    facts = framework_facts(con, points) if years else None
-    results, extra = year_change_parts(con, level, years, source, points, facts)
+    parts = year_change_parts(con, level, years, source)
+    results, extra = parts.results, parts.extra
     # The field is the year's whole field, which the results' rows carry already.
     wholes = {}
     for year in years:
         units_total = results.arrays(year, {"units_total": "float64"})["units_total"]
         wholes[year] = int(units_total[0]) if len(units_total) else None
-    fields = _field_indices(con, level, years, source, wholes=wholes, points=points, facts=facts) if years \
-        else YearFrames()
+    fields = _field_indices(con, level, years, source, wholes=wholes, points=parts.points, facts=parts.facts) \
+        if years else YearFrames()
     together = [year for year in years if year in results.bounds and year in fields.bounds]
     tables = _tables_together(results, extra, fields, together, lang) if together else None
     if tables is None:
@@ -209,7 +216,9 @@ def _tables_together(results: YearFrames, extra: dict[int, dict[str, np.ndarray]
     field_key = np.repeat(np.arange(len(years)), field_sizes) * span + unit_at[len(codes):]
     name_at, names = pd.factorize(field_codes, sort=True)
     unit_keys, unit_row = np.unique(field_key, return_inverse=True)
-    if len(np.unique(unit_row * len(names) + name_at)) < len(field_rows):
+    listed = np.zeros(len(unit_keys) * len(names), dtype=bool)
+    listed[unit_row * len(names) + name_at] = True
+    if listed.sum() < len(field_rows):   # a unit's field listed twice
         return None
     grid = np.full((len(unit_keys) + 1, len(names)), np.nan)   # the last row for a unit without values
     grid[unit_row, name_at] = fields.whole["index"].to_numpy(dtype="float64", na_value=np.nan)[field_rows]
