@@ -10,21 +10,8 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.par_points import (
-    Points,
-    ScoringFacts,
-    fetch_points,
-    scoring_facts,
-    unit_scores,
-)
-from metrics.rounding import (
-    difference,
-    exact_mean,
-    hundredths,
-    quantize,
-    round_series,
-    to_decimal,
-)
+from metrics.par_points import Points, ScoringFacts, fetch_points, scoring_facts, unit_scores
+from metrics.rounding import difference, exact_mean, hundredths, quantize, round_series, to_decimal
 from metrics.year_frames import YearFrames, joined
 
 SOURCE_PRIORITY = ("upload", "published", "demo")
@@ -299,7 +286,7 @@ def _bands_of(facts: ScoringFacts, framework_ids: list[str]) -> dict[str, tuple[
 
 def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], sizes: dict[int, int],
                   band_thresholds: dict[str, tuple[list, list[int]] | None]) -> tuple[pd.DataFrame, dict]:
-    """unit_results of every year of `years_at` from its `_scored_rows` (positions), as one frame with the
+    """unit_results of every year of `years_at` from its scored rows (positions; `unit_scores` with names), as one frame with the
     (start, stop) rows of each year: rank, order, units_total, and the group from the bands of the year's first
     unit's framework. Ranks, groups and the order are worked out year by year in numpy; the frame is built once
     for all years (a frame per year cost more than the query)."""
@@ -626,7 +613,8 @@ def _change(current: dict[str, np.ndarray], previous: dict[str, np.ndarray], cod
     n = len(current["code"])
     return {"prev_rank": found["prev_rank"], "change_basis": found["change_basis"], "from_units": found["from_units"],
             "prev_index": found["prev_index"], "index": current["index"], "rank": current["rank"],
-            "published_change": current["published_change"], "same_system": np.full(n, same_system), "framework_changed": np.full(n, framework_changed)}
+            "published_change": current["published_change"], "same_system": np.full(n, same_system),
+            "framework_changed": np.full(n, framework_changed)}
 
 
 def change_columns(raw: dict[str, np.ndarray]) -> dict[str, object]:

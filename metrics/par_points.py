@@ -27,7 +27,7 @@ WHERE t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND sou
 # criteria), the bands, each field's maximum; for a change over years also the years each framework of the
 # level covers, and which of some years have a results table of the source (par_total). Fixed text only: the
 # parts are chosen, the values are parameters.
-_FRAMEWORK_FACTS_SQL = """
+_SCORING_FACTS_SQL = """
 SELECT 'criterion', framework_id, field_code, CAST(round(max_points * 10000) AS BIGINT), NULL::DOUBLE
 FROM framework_criterion WHERE list_contains($frameworks, framework_id)
 UNION ALL SELECT 'band', framework_id, group_code, NULL, min_index
@@ -43,49 +43,6 @@ UNION ALL SELECT DISTINCT 'table', NULL, NULL, t.year, NULL FROM par_total t
 WHERE list_contains($table_years, t.year) AND t.level = $level AND t.stage = 'appraised'
   AND t.batch_id IN (SELECT batch_id FROM batch WHERE status = 'current' AND source = $source)
 """
-
-
-@dataclass
-class ScoringFacts:
-    """Of each framework the points were scored on: (criteria, maximum points in ten-thousandths); its bands as
-    (group code, minimum index), highest first; each (framework, field)'s maximum points (the first listed).
-    Of the level: each framework's (id, first year, last year); of the years asked about (`checked`), those
-    with a results table of the source (`tabled`)."""
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
-    bands: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
-    field_max: dict[tuple[str, str], float] = field(default_factory=dict)
-    spans: list[tuple[str, int, int | None]] = field(default_factory=list)
-    checked: frozenset[int] = frozenset()
-    tabled: set[int] = field(default_factory=set)
-
-
-def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | None = None,
-                    source: str | None = None, table_years: list[int] | None = None) -> ScoringFacts:
-    """The facts of the frameworks the points were scored on; with `level`, the spans of the level's
-    frameworks; with `source` too, which of `table_years` have a results table."""
-    facts = ScoringFacts(checked=frozenset(table_years or []) if level and source else frozenset())
-    sql, params = _FRAMEWORK_FACTS_SQL, {"frameworks": sorted(points.codes("framework_id")[1])}
-    if level is not None:
-        sql, params["level"] = sql + _SPANS_SQL, level
-    if facts.checked:
-        sql, params["source"], params["table_years"] = sql + _TABLE_YEARS_SQL, source, sorted(facts.checked)
-    counts: dict[str, list[int]] = {}
-    for kind, framework, code, number, value in con.execute(sql, params).fetchall():
-        if kind == "criterion":
-            count = counts.setdefault(framework, [0, 0])
-            count[0], count[1] = count[0] + 1, count[1] + number
-        elif kind == "band":
-            facts.bands.setdefault(framework, []).append((code, value))
-        elif kind == "field":
-            facts.field_max.setdefault((framework, code), value)
-        elif kind == "span":
-            facts.spans.append((framework, number, None if value is None else int(value)))
-        else:
-            facts.tabled.add(int(number))
-    facts.sizes = {framework: (n, max_e4) for framework, (n, max_e4) in counts.items()}
-    for bands in facts.bands.values():
-        bands.sort(key=lambda band: band[1], reverse=True)
-    return facts
 
 
 class Points:
@@ -116,6 +73,49 @@ def fetch_points(con: duckdb.DuckDBPyConnection, level: str, first_year: int, la
     scored. `system` keeps one code system's units."""
     return Points(con.execute(_POINTS_SQL, {"source": source, "level": level, "first_year": first_year,
                                             "last_year": last_year, "stage": stage, "system": system}).fetchnumpy())
+
+
+@dataclass
+class ScoringFacts:
+    """Of each framework the points were scored on: (criteria, maximum points in ten-thousandths); its bands as
+    (group code, minimum index), highest first; each (framework, field)'s maximum points (the first listed).
+    Of the level: each framework's (id, first year, last year); of the years asked about (`checked`), those
+    with a results table of the source (`tabled`)."""
+    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    bands: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
+    field_max: dict[tuple[str, str], float] = field(default_factory=dict)
+    spans: list[tuple[str, int, int | None]] = field(default_factory=list)
+    checked: frozenset[int] = frozenset()
+    tabled: set[int] = field(default_factory=set)
+
+
+def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | None = None,
+                  source: str | None = None, table_years: list[int] | None = None) -> ScoringFacts:
+    """The facts of the frameworks the points were scored on; with `level`, the spans of the level's
+    frameworks; with `source` too, which of `table_years` have a results table."""
+    facts = ScoringFacts(checked=frozenset(table_years or []) if level and source else frozenset())
+    sql, params = _SCORING_FACTS_SQL, {"frameworks": sorted(points.codes("framework_id")[1])}
+    if level is not None:
+        sql, params["level"] = sql + _SPANS_SQL, level
+    if facts.checked:
+        sql, params["source"], params["table_years"] = sql + _TABLE_YEARS_SQL, source, sorted(facts.checked)
+    counts: dict[str, list[int]] = {}
+    for kind, framework, code, number, value in con.execute(sql, params).fetchall():
+        if kind == "criterion":
+            count = counts.setdefault(framework, [0, 0])
+            count[0], count[1] = count[0] + 1, count[1] + number
+        elif kind == "band":
+            facts.bands.setdefault(framework, []).append((code, value))
+        elif kind == "field":
+            facts.field_max.setdefault((framework, code), value)
+        elif kind == "span":
+            facts.spans.append((framework, number, None if value is None else int(value)))
+        else:
+            facts.tabled.add(int(number))
+    facts.sizes = {framework: (n, max_e4) for framework, (n, max_e4) in counts.items()}
+    for bands in facts.bands.values():
+        bands.sort(key=lambda band: band[1], reverse=True)
+    return facts
 
 
 def _groups(points: Points, keys: list[str], keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:

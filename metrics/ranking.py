@@ -5,21 +5,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.par_index import (
-    change_columns,
-    field_size,
-    hundredths_keys,
-    round_hundredths,
-    system_for_year,
-    year_change_parts,
-)
-from metrics.par_points import (
-    Points,
-    ScoringFacts,
-    fetch_points,
-    field_scores,
-    scoring_facts,
-)
+from metrics.par_index import (change_columns, field_size, hundredths_keys, round_hundredths, system_for_year,
+                               year_change_parts)
+from metrics.par_points import Points, ScoringFacts, fetch_points, field_scores, scoring_facts
 from metrics.rounding import exact_mean
 from metrics.year_frames import YearFrames, joined
 
