@@ -72,7 +72,7 @@ for column, key, table in ((left, "overview.top", view.top), (right, "overview.b
     if view.ranks_basis is None or table.empty:
         column.caption(t("coverage.not_stated", lang))
     else:
-        column.dataframe(display_frame(ranked_table(table), lang), hide_index=True, width="stretch")
+        column.table(display_frame(ranked_table(table), lang), hide_index=True, border="horizontal")
         column.caption(t(f"basis.{view.ranks_basis}", lang))
 
 chart_left, chart_right = st.columns([2, 1])

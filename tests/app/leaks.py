@@ -34,7 +34,7 @@ def visible(at) -> dict[str, list[str]]:
     metric_values = [str(m.value) for m in main.metric]
     options = [str(o) for e in main.selectbox for o in e.options] + [str(o) for e in main.multiselect for o in e.options]
     headers, numbers, cells = [], [], []
-    for frame_el in main.dataframe:
+    for frame_el in [*main.dataframe, *main.table]:
         frame = frame_el.value
         headers += [str(c) for c in frame.columns]
         for name in frame.columns:
