@@ -2,36 +2,29 @@
 from __future__ import annotations
 
 import argparse
-import sys
 from datetime import date
+import sys
 
 import pandas as pd
 
 from etl.codesystems import SYSTEMS
 from etl.db import StoreError, open_for_reading
-from etl.loaders.par_common import local_system
 from etl.output import FORMATS, SATISFACTION_DECIMALS, fixed_point, render
 from etl.paths import resolve_db_path
-from metrics import uncertainty
-from metrics.briefing.cli import add_parser as add_brief_parser
-from metrics.briefing.cli import run as brief_run
+from etl.loaders.par_common import local_system
 from metrics.compliance import compliance
 from metrics.leaders import leader_proposals, proposal_release
-from metrics.overview import build_overview, latest_year
-from metrics.par_index import SourceUnavailable, available_datasets, require_source
-from metrics.projects import project_status
-from metrics.ranking import RANKING_COLUMNS, ranking_table
 from metrics.releases import cli_release_note, release_view
-from metrics.satisfaction import (
-    SURVEYS,
-    item_table,
-    parse_unit,
-    published_sipas,
-    satisfaction_table,
-    survey_datasets,
-)
+from metrics.overview import build_overview, latest_year
+from metrics.projects import project_status
 from metrics.trend import MEASURES, WEIGHTINGS, level_of, trend
+from metrics.par_index import SourceUnavailable, available_datasets, require_source
+from metrics.ranking import RANKING_COLUMNS, ranking_table
+from metrics.satisfaction import (SURVEYS, item_table, parse_unit, published_sipas, satisfaction_table,
+                                  survey_datasets)
 from metrics.units import list_units
+from metrics.briefing.cli import add_parser as add_brief_parser, run as brief_run
+from metrics import uncertainty
 
 
 def parser() -> argparse.ArgumentParser:

@@ -7,9 +7,7 @@ import duckdb
 import pandas as pd
 
 from etl.codesystems import system_for
-from metrics.par_index import (
-    SOURCE_PRIORITY,  # upload, published, demo: one order everywhere
-)
+from metrics.par_index import SOURCE_PRIORITY  # upload, published, demo: one order everywhere
 
 CONTENT_COLUMNS = ("covers_institutional", "covers_procedures", "covers_apparatus", "covers_civil_service",
                    "covers_public_finance", "covers_digital")

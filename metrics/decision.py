@@ -12,33 +12,13 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.components import COLUMNS as COMPONENT_COLUMNS
-from metrics.components import result_components
+from metrics.components import COLUMNS as COMPONENT_COLUMNS, result_components
 from metrics.leaders import leader_proposals, rule_set
-from metrics.par_index import (
-    SOURCE_PRIORITY,
-    SourceUnavailable,
-    available_datasets,
-    published_average,
-    system_for_year,
-    unit_results,
-    year_change,
-)
-from metrics.profile import (
-    fields_against_country,
-    level_of_system,
-    lost_points,
-    unit_history,
-    unit_info,
-)
+from metrics.par_index import (SOURCE_PRIORITY, SourceUnavailable, available_datasets, published_average, system_for_year, unit_results, year_change)
+from metrics.profile import fields_against_country, level_of_system, lost_points, unit_history, unit_info
 from metrics.rounding import difference, exact_mean
-from metrics.satisfaction import (
-    OVERALL,
-    pick_survey_source,
-    published_sipas,
-    satisfaction_table,
-)
 from metrics.uncertainty import unit_rank_interval
+from metrics.satisfaction import OVERALL, pick_survey_source, published_sipas, satisfaction_table
 
 # A plan's content areas (Appendix 1 of Official Letter 3759/BNV-CCHC) and the words of the framework's field
 # names (English) that identify the same area: a lost field points at the plan tasks of its area.

@@ -8,22 +8,10 @@ import pandas as pd
 
 from etl.rules import parse_rule_set
 from metrics.compliance import compliance
-from metrics.par_index import (
-    SOURCE_PRIORITY,
-    SourceUnavailable,
-    available_datasets,
-    require_source,
-    system_for_year,
-    unit_results,
-    year_change,
-)
+from metrics.par_index import (SOURCE_PRIORITY, SourceUnavailable, available_datasets, require_source,
+                               system_for_year, unit_results, year_change)
 from metrics.rules import propose_all
-from metrics.satisfaction import (
-    OVERALL,
-    pick_survey_source,
-    published_sipas,
-    satisfaction_table,
-)
+from metrics.satisfaction import OVERALL, pick_survey_source, published_sipas, satisfaction_table
 
 LEADER_COLUMNS = ["code_system", "code", "name", "index", "rank", "group", "proposed_level", "reasons"]
 
@@ -158,6 +146,6 @@ def proposal_release(con: duckdb.DuckDBPyConnection, level: str, year: int, syst
     """The release the proposals of a level and year come from, as the connection's release view shows it
     (metrics.releases); None for working data, a draft not released, and for a province's own units (`system`),
     which are not released."""
-    from metrics.releases import shown_release  # local: releases are read only here
+    from metrics.releases import shown_release   # local: releases are read only here
 
     return shown_release(con, "par", level, year) if system is None and level in ("province", "ministry") else None

@@ -12,16 +12,9 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from metrics.par_index import (
-    available_datasets,
-    bands,
-    framework_for,
-    published_average,
-    require_source,
-    year_change,
-)
+from metrics.par_index import (available_datasets, bands, framework_for, published_average, require_source,
+                               year_change)
 from metrics.rounding import exact_mean
-
 
 @dataclass
 class Overview:

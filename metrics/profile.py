@@ -4,13 +4,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from metrics.par_index import (
-    LEVEL_SYSTEMS,
-    SOURCE_PRIORITY,
-    available_datasets,
-    results_by_year,
-    system_for_year,
-)
+from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, results_by_year, system_for_year
 from metrics.ranking import FIELD_SUMMARY_COLUMNS, field_indices, field_summary
 
 

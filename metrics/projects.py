@@ -6,9 +6,7 @@ from datetime import date
 import duckdb
 import pandas as pd
 
-from metrics.par_index import (
-    SOURCE_PRIORITY,  # upload, published, demo: one order everywhere
-)
+from metrics.par_index import SOURCE_PRIORITY  # upload, published, demo: one order everywhere
 
 PROJECT_COLUMNS = ["no", "name", "lead_agency", "lead_agency_now", "deadline", "status", "percent_complete",
                    "last_update", "reported_status", "reason", "source"]

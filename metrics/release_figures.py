@@ -11,12 +11,7 @@ import pandas as pd
 from etl.output import SATISFACTION_DECIMALS, tidy_numbers
 from etl.releases import Scope
 from metrics.cli import ranking_frame, satisfaction_frame
-from metrics.par_index import (
-    LEVEL_SYSTEMS,
-    SOURCE_PRIORITY,
-    available_datasets,
-    system_for_year,
-)
+from metrics.par_index import LEVEL_SYSTEMS, SOURCE_PRIORITY, available_datasets, system_for_year
 from metrics.releases import release_info, release_view, shown_release
 from metrics.satisfaction import survey_datasets
 from metrics.trend import trend

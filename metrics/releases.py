@@ -214,9 +214,7 @@ def cli_release_note(con: duckdb.DuckDBPyConnection, args) -> str | None:
     info = release_info(con, shown)
     note = f"{label}: release {shown}, {info['title']} (decision {info['decision']} of {info['decision_date']})"
     if args.command == "leaders":
-        from metrics.release_figures import (
-            release_rules,  # local: release_figures imports this module
-        )
+        from metrics.release_figures import release_rules   # local: release_figures imports this module
 
         rules = release_rules(con, key, year, args.rules)
         if rules is not None:

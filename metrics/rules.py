@@ -10,7 +10,6 @@ import pandas as pd
 
 from etl.rules import LEVELS
 from metrics.rounding import quantize, to_decimal
-
 # Facts a rule may need, one row per unit: index, rank, units_ranked, group, delta_rank, delta_index,
 # sipas_pct, plan_status (on_time, late, missing, not_due, or None when no plan data is loaded); optionally
 # rank_basis ('not published' when the results table gives no rank and covers only part of the field) and

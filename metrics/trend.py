@@ -10,17 +10,10 @@ from __future__ import annotations
 import duckdb
 import numpy as np
 import pandas as pd
-from scipy.stats import norm
-from scipy.stats import t as student_t
+from scipy.stats import norm, t as student_t
 
-from metrics.par_index import (
-    LEVEL_SYSTEMS,
-    available_datasets,
-    pick_source,
-    results_by_year,
-    system_for_year,
-    unit_results,
-)
+from metrics.par_index import (LEVEL_SYSTEMS, available_datasets, pick_source, results_by_year, system_for_year,
+                               unit_results)
 from metrics.rounding import difference, exact_mean, hundredths, round_series
 
 TREND_COLUMNS = ["code_system", "code", "name", "year", "value", "ci_low", "ci_high", "status", "from_units", "source",

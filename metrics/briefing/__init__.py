@@ -13,13 +13,6 @@ One idea per module:
   a BriefingError with its message in both languages
 - cli: `python -m metrics brief`
 """
-from metrics.briefing.build import (
-    FORMATS,
-    MIME,
-    BriefingError,
-    NoBriefing,
-    briefing_filename,
-    build_briefing,
-)
+from metrics.briefing.build import FORMATS, MIME, BriefingError, NoBriefing, briefing_filename, build_briefing
 
 __all__ = ["FORMATS", "MIME", "BriefingError", "NoBriefing", "briefing_filename", "build_briefing"]

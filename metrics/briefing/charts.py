@@ -9,15 +9,7 @@ from __future__ import annotations
 import math
 
 from reportlab.graphics import renderPM
-from reportlab.graphics.shapes import (
-    Circle,
-    Drawing,
-    Line,
-    Polygon,
-    PolyLine,
-    Rect,
-    String,
-)
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, Polygon, Rect, String
 from reportlab.lib.colors import HexColor, white
 from reportlab.lib.utils import simpleSplit
 from reportlab.pdfbase.pdfmetrics import stringWidth

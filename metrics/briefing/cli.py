@@ -8,15 +8,8 @@ from pathlib import Path
 
 from etl.db import StoreError, open_for_reading
 from etl.paths import resolve_db_path
-from metrics.briefing.build import (
-    FORMATS,
-    BriefingError,
-    NoBriefing,
-    UnknownName,
-    briefing_filename,
-    build_briefing,
-    parse_unit,
-)
+from metrics.briefing.build import (FORMATS, BriefingError, NoBriefing, UnknownName, briefing_filename,
+                                    build_briefing, parse_unit)
 from metrics.par_index import SourceUnavailable
 from metrics.releases import cli_release_note, release_view
 from ui.i18n import STRINGS, t

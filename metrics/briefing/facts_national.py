@@ -19,22 +19,11 @@ import pandas as pd
 from metrics.compliance import PERIODS, compliance
 from metrics.decision import national_average
 from metrics.overview import Overview, build_overview
-from metrics.par_index import (
-    available_datasets,
-    field_size,
-    framework_for,
-    unit_results,
-)
+from metrics.par_index import available_datasets, field_size, framework_for, unit_results
 from metrics.projects import project_status
 from metrics.ranking import field_summary, regional_averages
 from metrics.rounding import difference
-from metrics.satisfaction import (
-    OVERALL,
-    SURVEYS,
-    pick_survey_source,
-    published_sipas,
-    satisfaction_table,
-)
+from metrics.satisfaction import OVERALL, SURVEYS, pick_survey_source, published_sipas, satisfaction_table
 
 SURVEY_NAMES = {"sipas": ("Hài lòng với dịch vụ hành chính công (SIPAS)",
                           "Satisfaction with public administrative services (SIPAS)"),

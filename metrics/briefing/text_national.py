@@ -7,36 +7,10 @@ from datetime import date
 import pandas as pd
 
 from metrics.briefing.facts_national import PROJECT_STATES, NationalFacts
-from metrics.briefing.model import (
-    BarChart,
-    Data,
-    Document,
-    HistoryChart,
-    Rich,
-    Section,
-    Series,
-    Table,
-    join,
-    rich,
-)
-from metrics.briefing.text_common import (
-    BEST_COLOUR,
-    NATIONAL_COLOUR,
-    UNIT_COLOUR,
-    batches_text,
-    change_clause,
-    day,
-    num,
-    pct,
-    people,
-    provenance_line,
-    rank_words,
-    say,
-    sentences,
-    size,
-    source_name,
-    template,
-)
+from metrics.briefing.model import BarChart, Data, Document, HistoryChart, Rich, Section, Series, Table, join, rich
+from metrics.briefing.text_common import (BEST_COLOUR, NATIONAL_COLOUR, UNIT_COLOUR, batches_text, change_clause, day,
+                                          num, pct, people, provenance_line, rank_words, say, sentences, size,
+                                          source_name, template)
 from metrics.par_index import system_for_year
 from ui.i18n import region_name, t
 

@@ -6,36 +6,10 @@ from datetime import date
 
 import pandas as pd
 
-from metrics.briefing.model import (
-    BarChart,
-    Data,
-    Document,
-    HistoryChart,
-    Rich,
-    Section,
-    Series,
-    Table,
-    join,
-    rich,
-)
-from metrics.briefing.text_common import (
-    HISTORY_COLOURS,
-    NATIONAL_COLOUR,
-    UNIT_COLOUR,
-    change_clause,
-    day,
-    delta_words,
-    num,
-    pct,
-    people,
-    provenance_line,
-    rank_words,
-    say,
-    sentences,
-    size,
-    source_name,
-    template,
-)
+from metrics.briefing.model import BarChart, Data, Document, HistoryChart, Rich, Section, Series, Table, join, rich
+from metrics.briefing.text_common import (HISTORY_COLOURS, NATIONAL_COLOUR, UNIT_COLOUR, change_clause, day,
+                                          delta_words, num, pct, people, provenance_line, rank_words, say,
+                                          sentences, size, source_name, template)
 from ui.format import code_label, is_missing, localise_numbers, ordinal, signed
 from ui.i18n import STRINGS, t
 

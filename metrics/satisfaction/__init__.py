@@ -18,41 +18,18 @@ reports the source it used.
 """
 from metrics.satisfaction.compare import compare, satisfaction_trend
 from metrics.satisfaction.education import education_breakdown
-from metrics.satisfaction.explore import (
-    drill_down,
-    extreme_items,
-    likert_distribution,
-    rank_units,
-)
+from metrics.satisfaction.explore import drill_down, extreme_items, likert_distribution, rank_units
 from metrics.satisfaction.health import FORM_NAMES, health_indicators
-from metrics.satisfaction.instrument import (
-    EXTRA_SETS,
-    HEADLINE,
-    OVERALL,
-    instrument_items,
-    item_sets,
-)
+from metrics.satisfaction.instrument import EXTRA_SETS, HEADLINE, OVERALL, instrument_items, item_sets
 from metrics.satisfaction.queries import BREAKDOWNS
 from metrics.satisfaction.queries import scores as _query_scores
 from metrics.satisfaction.reliability import reliability
 from metrics.satisfaction.sipas import published_sipas, sipas_overview, sipas_vs_par
 from metrics.satisfaction.sources import SURVEYS, pick_survey_source, survey_datasets
-from metrics.satisfaction.tables import (
-    ELEMENTS_MEAN,
-    ITEM_COLUMNS,
-    POOLED,
-    TABLE_COLUMNS,
-    item_table,
-    satisfaction_table,
-)
+from metrics.satisfaction.tables import (ELEMENTS_MEAN, ITEM_COLUMNS, POOLED, TABLE_COLUMNS, item_table,
+                                         satisfaction_table)
 from metrics.satisfaction.targets import TARGETS_PATH, distance_to_target, load_targets
-from metrics.satisfaction.units import (
-    FACILITY_TYPE,
-    NATIONAL,
-    Scope,
-    parse_unit,
-    unit_names,
-)
+from metrics.satisfaction.units import FACILITY_TYPE, NATIONAL, Scope, parse_unit, unit_names
 from metrics.survey_design import DESIGNS
 
 

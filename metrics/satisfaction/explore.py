@@ -10,6 +10,7 @@ from metrics.satisfaction.queries import BREAKDOWNS, GRAIN_SQL, VALUES
 from metrics.satisfaction.tables import satisfaction_table
 
 
+
 def likert_distribution(items: pd.DataFrame, by: str = "item") -> pd.DataFrame:
     """Long table of the share of valid answers at each scale point 1..5, per unit and item, dimension or
     the headline overall (`by`), from an `item_table`. Shares of one row sum to 100."""

@@ -163,10 +163,7 @@ def scores(con: duckdb.DuckDBPyConnection, survey: str, year: int, source: str, 
            item: str | None) -> pd.DataFrame:
     """Distribution of respondents' mean valid Likert answer over an item set (the set of `dims`) or one item:
     score, respondents."""
-    from metrics.satisfaction.instrument import (  # instrument imports this module
-        instrument_items,
-        item_sets,
-    )
+    from metrics.satisfaction.instrument import instrument_items, item_sets  # instrument imports this module
 
     cell_sql, params = cells(survey, year, source, scope, None)
     if item is not None:     # one answer each: the score is the answer, on forms where the item is Likert

@@ -11,14 +11,7 @@ from metrics import stats, survey_design
 from metrics.satisfaction import queries
 from metrics.satisfaction.instrument import HEADLINE, instrument_items, item_sets
 from metrics.satisfaction.queries import GRAIN_SQL, VALUES
-from metrics.satisfaction.rollup import (
-    DESIGN_COLUMNS,
-    ELEMENT_COLUMNS,
-    finish,
-    label_units,
-    rollups,
-    scope_level,
-)
+from metrics.satisfaction.rollup import DESIGN_COLUMNS, ELEMENT_COLUMNS, finish, label_units, rollups, scope_level
 from metrics.satisfaction.sources import pick_survey_source
 from metrics.satisfaction.units import parse_unit, unit_names
 

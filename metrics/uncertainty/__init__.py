@@ -51,46 +51,15 @@ official ranks (COINr's summary). Estimates from 1,000 draws carry noise of a fe
 Ranks exist only for a dataset that covers the whole field (metrics.par_index.unit_results): for a partial table
 the result says why there is no interval and gives none.
 """
-from metrics.uncertainty.analysis import (
-                                          TABLE_COLUMNS,
-                                          RankUncertainty,
-                                          analyse,
-                                          rank_uncertainty,
-                                          sentence_values,
-                                          unit_rank_interval,
-                                          variance_shares,
-)
-from metrics.uncertainty.cli_text import (
-                                          CLI_COLUMNS,
-                                          read_stated_errors,
-                                          summary_lines,
-                                          with_intervals,
-)
-from metrics.uncertainty.simulation import (
-                                          DEFAULT_ALT_PROBABILITY,
-                                          DEFAULT_COVERAGE,
-                                          DEFAULT_DRAWS,
-                                          DEFAULT_SEED,
-                                          DEFAULT_WEIGHT_RANGE,
-                                          SCORE_FLOOR,
-                                          SOURCES,
-                                          Pillars,
-                                          Settings,
-                                          active_sources,
-                                          draw_inputs,
-                                          rank_quantiles,
-                                          simulate,
-                                          simulated_index,
-                                          simulated_ranks,
-)
-from metrics.uncertainty.store import (
-                                          SIPAS_PAIRS,
-                                          Dataset,
-                                          NoIntervals,
-                                          SampledPart,
-                                          load_dataset,
-                                          sipas_errors,
-)
+from metrics.uncertainty.analysis import (TABLE_COLUMNS, RankUncertainty, analyse, rank_uncertainty,
+                                          sentence_values, unit_rank_interval, variance_shares)
+from metrics.uncertainty.cli_text import CLI_COLUMNS, read_stated_errors, summary_lines, with_intervals
+from metrics.uncertainty.simulation import (DEFAULT_ALT_PROBABILITY, DEFAULT_COVERAGE, DEFAULT_DRAWS, DEFAULT_SEED,
+                                            DEFAULT_WEIGHT_RANGE, SCORE_FLOOR, SOURCES, Pillars, Settings,
+                                            active_sources, draw_inputs, rank_quantiles, simulate, simulated_index,
+                                            simulated_ranks)
+from metrics.uncertainty.store import (SIPAS_PAIRS, Dataset, NoIntervals, SampledPart, load_dataset,
+                                       sipas_errors)
 
 __all__ = [
     "CLI_COLUMNS", "DEFAULT_ALT_PROBABILITY", "DEFAULT_COVERAGE", "DEFAULT_DRAWS", "DEFAULT_SEED",

@@ -8,23 +8,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from metrics.uncertainty.simulation import (
-    DEFAULT_ALT_PROBABILITY,
-    DEFAULT_COVERAGE,
-    DEFAULT_DRAWS,
-    DEFAULT_SEED,
-    DEFAULT_WEIGHT_RANGE,
-    SOURCES,
-    Settings,
-    simulate,
-)
-from metrics.uncertainty.store import (
-    NO_ERROR_NOTE,
-    UNKNOWN_SIPAS,
-    NoIntervals,
-    SampledPart,
-    load_dataset,
-)
+from metrics.uncertainty.simulation import (DEFAULT_ALT_PROBABILITY, DEFAULT_COVERAGE, DEFAULT_DRAWS, DEFAULT_SEED,
+                                            DEFAULT_WEIGHT_RANGE, SOURCES, Settings, simulate)
+from metrics.uncertainty.store import NO_ERROR_NOTE, UNKNOWN_SIPAS, NoIntervals, SampledPart, load_dataset
 from ui.format import ordinal
 
 TABLE_COLUMNS = ["code_system", "code", "name_vi", "name_en", "index", "rank", "rank_median", "rank_low",
