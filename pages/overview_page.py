@@ -9,7 +9,7 @@ from ui.format import display_frame
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
 from ui.provenance import national_line, par_view_header, source_label, par_view
 from ui.state import filters
-from ui.text import md_escape
+from ui.text import md_escape, md_escape_frame
 
 f = filters()
 lang = f.lang
@@ -72,7 +72,8 @@ for column, key, table in ((left, "overview.top", view.top), (right, "overview.b
     if view.ranks_basis is None or table.empty:
         column.caption(t("coverage.not_stated", lang))
     else:
-        column.table(display_frame(ranked_table(table), lang), hide_index=True, border="horizontal")
+        # Five rows: a plain table, no grid for the browser to load; its cells are Markdown, so escaped.
+        column.table(md_escape_frame(display_frame(ranked_table(table), lang)), hide_index=True, border="horizontal")
         column.caption(t(f"basis.{view.ranks_basis}", lang))
 
 chart_left, chart_right = st.columns([2, 1])

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
+
 _PUNCTUATION = re.compile(r"([!\"#$%&'()*+,\-./:;<=>?@\[\\\]^_`{|}~])")
 _LINE_BREAKS = re.compile(r"\s*[\r\n]+\s*")
 
@@ -19,6 +21,13 @@ def md_escape(value: object) -> str:
     if value is None:
         return ""
     return _PUNCTUATION.sub(r"\\\1", _LINE_BREAKS.sub(" ", str(value)))
+
+
+def md_escape_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A frame for st.table, which reads every cell and header as Markdown: each shown exactly as written."""
+    escaped = frame.map(md_escape)
+    escaped.columns = [md_escape(column) for column in frame.columns]
+    return escaped
 
 
 def plotly_escape(value: object) -> object:

@@ -179,6 +179,23 @@ def test_the_leaders_page_shows_a_rule_source_as_text(demo_db, monkeypatch):
     assert any(source in re.sub(r"\\(.)", r"\1", c) for c in captions)
 
 
+def test_the_overview_s_leaders_table_shows_unit_names_as_text(demo_db, monkeypatch):
+    """st.table reads its cells as Markdown: a unit name holding a link or emphasis shows as written."""
+    import duckdb
+    served_on("127.0.0.1")
+    con = duckdb.connect(str(demo_db))
+    con.execute("UPDATE unit SET name_vi = '**' || code || '** [x](http://example.invalid)' WHERE code_system = 'vn34'")
+    con.close()
+    monkeypatch.setenv("PAR_DB", str(demo_db))
+    at = run()
+    cells = [str(v) for table in at.table for v in table.value.to_numpy().ravel()]
+    hostile = [c for c in cells if "example" in c]
+    assert len(hostile) == sum(len(table.value) for table in at.table) > 0     # every unit of the top and bottom
+    assert not any(re.search(r"(?<!\\)\[[^\]]*\]\(|(?<!\\)\*\*", c) for c in hostile)
+    assert all(re.fullmatch(r"\*\*\d+\*\* \[x\]\(http://example\.invalid\)", re.sub(r"\\(.)", r"\1", c))
+               for c in hostile)
+
+
 def test_the_app_honours_par_db_wait(monkeypatch):
     import etl.db
     seen = []
