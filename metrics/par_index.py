@@ -4,6 +4,7 @@ A figure is always computed from one dataset (one year, level, stage and source)
 """
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import duckdb
@@ -232,6 +233,7 @@ _RESULT_COLUMNS = ["code_system", "code", "name_vi", "name_en", "region", "appra
 # hundredths, so no binary float decides a tie or a band. Ranks (1, 2, 2, 4 on those integers), groups and the
 # order are then computed in numpy: on 63 rows a DuckDB window or sort costs more than the numpy work, and this
 # runs for every view.
+
 _UNITS_SQL = ("SELECT code_system, code, name_vi, name_en, region, assessed FROM unit "
               "WHERE list_contains(?, code_system)")
 # The columns of the scores that unit_results shows as text.
@@ -252,9 +254,8 @@ def _named(rows: dict[str, np.ndarray], units: Units) -> dict[str, np.ndarray]:
     known = {(system, code): (name_vi, name_en, region)
              for system, listed in units.items() for code, name_vi, name_en, region, _ in listed}
     named = [known.get(pair, (None, None, None)) for pair in zip(rows["code_system"], rows["code"])]
-    for n, name in enumerate(("name_vi", "name_en", "region")):
-        rows[name] = np.array([entry[n] for entry in named], dtype=object)
-    return rows
+    return {**rows, **{name: np.array([entry[n] for entry in named], dtype=object)
+                       for n, name in enumerate(("name_vi", "name_en", "region"))}}
 
 
 def field_size(con: duckdb.DuckDBPyConnection, level: str, year: int, system: str | None = None) -> int:
@@ -280,8 +281,9 @@ def _field_sizes(level: str, years: list[int], system: str | None, units: Units)
 
 def _bands_of(facts: ScoringFacts, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
     """The bands of the frameworks as `_band_thresholds` gives them (None: no bands)."""
-    return {fid: ([code for code, _ in facts.bands[fid]], [int(to_decimal(low) * 100) for _, low in facts.bands[fid]])
-            if facts.bands.get(fid) else None for fid in framework_ids}
+    return {fid: ([code for code, _ in facts.bands[fid]],
+                  [int(to_decimal(low) * 100) for _, low in facts.bands[fid]]) if facts.bands.get(fid) else None
+            for fid in framework_ids}
 
 
 def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], sizes: dict[int, int],
@@ -289,7 +291,7 @@ def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], 
     """unit_results of every year of `years_at` from its scored rows (positions; `unit_scores` with names), as one frame with the
     (start, stop) rows of each year: rank, order, units_total, and the group from the bands of the year's first
     unit's framework. Ranks, groups and the order are worked out year by year in numpy; the frame is built once
-    for all years (a frame per year cost more than the query)."""
+    for all years (a frame per year cost more than all the numpy work)."""
     takes, ranks, masks, groups, bases, totals, bounds = [], [], [], [], [], [], {}
     index_all = rows["index_h"].astype("int64")
     code_all, system_all, framework_all = rows["code"], rows["code_system"], rows["framework_id"]
@@ -317,10 +319,11 @@ def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], 
     n = len(take)
 
     def column(name: str):
-        values = rows[name][take]
-        if name not in _TEXT_COLUMNS or pd.isna(values).all():   # all missing: objects, as DuckDB gives them
-            return values
-        return pd.array(values, dtype="str")
+        # A text column missing in every row fetched (all years in range, as one query's frame had them) stays
+        # objects, as DuckDB gives it; else str.
+        if name not in _TEXT_COLUMNS or pd.isna(rows[name]).all():
+            return rows[name][take]
+        return pd.array(rows[name][take], dtype="str")
 
     whole = pd.DataFrame({
         "code_system": column("code_system"), "code": column("code"), "name_vi": column("name_vi"),
@@ -491,7 +494,7 @@ def _taken(values: np.ndarray, at: np.ndarray, missing) -> np.ndarray:
     return np.append(values, np.array([missing], dtype=values.dtype))[at]
 
 
-def _positions(keys, wanted) -> np.ndarray | None:
+def _positions(keys: Sequence, wanted: Sequence) -> np.ndarray | None:
     """Where each of `wanted` is among `keys` (-1: absent), or None when `keys` repeat. A dict, not a pandas
     Index: for the few dozen codes of a year it is many times faster."""
     at = {key: n for n, key in enumerate(list(keys))}
@@ -545,19 +548,13 @@ def year_changes(con: duckdb.DuckDBPyConnection, level: str, years: list[int], s
     """`year_change` of each of `years` from one source, the same frames, with every year and the one before it
     scored in one query."""
     years = sorted({int(year) for year in years})
-    return year_change_frames(con, level, years, source).frames(years)
+    parts = year_change_parts(con, level, years, source)
+    return joined(parts.results, years, parts.extra, change_columns).frames(years)
 
 
 # What the change of a year reads of its own results and of the year before's (ranks as floats, NaN for none).
 _CURRENT_COLUMNS = {"code": "object", "index": "float64", "rank": "float64", "published_change": "float64"}
 _PREVIOUS_COLUMNS = {"code": "object", "index": "float64", "rank": "float64"}
-
-
-def year_change_frames(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> YearFrames:
-    """`year_change` of each of `years` (sorted, distinct) as YearFrames: the years scored from criterion points
-    as one frame."""
-    parts = year_change_parts(con, level, years, source)
-    return joined(parts.results, years, parts.extra, change_columns)
 
 
 @dataclass

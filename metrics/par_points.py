@@ -46,8 +46,8 @@ WHERE list_contains($table_years, t.year) AND t.level = $level AND t.stage = 'ap
 
 
 class Points:
-    """The field rows of `fetch_points`, a numpy array per column, and each column's codes (pd.factorize) worked
-    out once: the scores, the field indices and the facts all group on them."""
+    """The field rows of `fetch_points`, a numpy array per column, and each column factorised (pd.factorize) once:
+    the scores, the field indices and the facts all group on them."""
 
     def __init__(self, columns: dict[str, np.ndarray]):
         self.columns = columns
@@ -59,8 +59,8 @@ class Points:
     def __len__(self) -> int:
         return len(self.columns["year"])
 
-    def codes(self, name: str) -> tuple[np.ndarray, np.ndarray]:
-        """(code of each row, the distinct values) of a column."""
+    def factorized(self, name: str) -> tuple[np.ndarray, np.ndarray]:
+        """(number of each row's value, the distinct values) of a column, as pd.factorize gives them."""
         if name not in self._factorized:
             self._factorized[name] = pd.factorize(self.columns[name])
         return self._factorized[name]
@@ -81,7 +81,7 @@ class ScoringFacts:
     (group code, minimum index), highest first; each (framework, field)'s maximum points (the first listed).
     Of the level: each framework's (id, first year, last year); of the years asked about (`checked`), those
     with a results table of the source (`tabled`)."""
-    sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
+    criteria: dict[str, tuple[int, int]] = field(default_factory=dict)
     bands: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     field_max: dict[tuple[str, str], float] = field(default_factory=dict)
     spans: list[tuple[str, int, int | None]] = field(default_factory=list)
@@ -94,7 +94,7 @@ def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | N
     """The facts of the frameworks the points were scored on; with `level`, the spans of the level's
     frameworks; with `source` too, which of `table_years` have a results table."""
     facts = ScoringFacts(checked=frozenset(table_years or []) if level and source else frozenset())
-    sql, params = _SCORING_FACTS_SQL, {"frameworks": sorted(points.codes("framework_id")[1])}
+    sql, params = _SCORING_FACTS_SQL, {"frameworks": sorted(points.factorized("framework_id")[1])}
     if level is not None:
         sql, params["level"] = sql + _SPANS_SQL, level
     if facts.checked:
@@ -112,19 +112,19 @@ def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | N
             facts.spans.append((framework, number, None if value is None else int(value)))
         else:
             facts.tabled.add(int(number))
-    facts.sizes = {framework: (n, max_e4) for framework, (n, max_e4) in counts.items()}
+    facts.criteria = {framework: (n, max_e4) for framework, (n, max_e4) in counts.items()}
     for bands in facts.bands.values():
         bands.sort(key=lambda band: band[1], reverse=True)
     return facts
 
 
-def _groups(points: Points, keys: list[str], keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+def _grouped(points: Points, keys: list[str], keep: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(order, starts): the rows (those where `keep`) sorted by `keys`, and where each group of equal keys starts
     in that order."""
     rows = np.arange(len(points)) if keep is None else np.flatnonzero(keep)
     combined = np.zeros(len(rows), dtype="int64")
     for name in keys:
-        codes, uniques = points.codes(name)
+        codes, uniques = points.factorized(name)
         combined = combined * (len(uniques) + 1) + codes[rows]
     sort = np.argsort(combined, kind="stable")
     order, ordered = rows[sort], combined[sort]
@@ -141,14 +141,13 @@ def unit_scores(points: Points, facts: ScoringFacts) -> dict[str, np.ndarray]:
     """Per year, unit (code system and code) and framework: the batch (the first), the points of each component
     and in all (floats), the index in integer hundredths rounded half-up (`index_h`) and whether every criterion
     was scored (`complete`). Units of a framework without criteria have none."""
-    order, starts = _groups(points, ["year", "unit_system", "unit_code", "framework_id"])
+    order, starts = _grouped(points, ["year", "unit_system", "unit_code", "framework_id"])
     first = order[starts]
     framework = points["framework_id"][first]
-    sizes = facts.sizes
-    known = np.array([fid in sizes for fid in framework], dtype=bool)
+    known = np.array([fid in facts.criteria for fid in framework], dtype=bool)
     first = first[known]
-    criteria = np.array([sizes[fid][0] for fid in framework[known]], dtype="int64")
-    max_e4 = np.array([sizes[fid][1] for fid in framework[known]], dtype="int64")
+    criteria = np.array([facts.criteria[fid][0] for fid in framework[known]], dtype="int64")
+    max_e4 = np.array([facts.criteria[fid][1] for fid in framework[known]], dtype="int64")
 
     def summed(name: str) -> np.ndarray:
         return _summed(points[name].astype("int64"), order, starts)[known]
@@ -169,12 +168,12 @@ def field_scores(points: Points, facts: ScoringFacts, years: list[int]) -> dict[
     / field maximum x 100 (float, not rounded). Arrays year, code, field_code (objects), index."""
     in_years = np.isin(points["year"], years)
     # Each (framework, field) pair looked up once, not once per row.
-    (framework_at, frameworks), (field_at, fields) = points.codes("framework_id"), points.codes("field_code")
+    (framework_at, frameworks), (field_at, fields) = points.factorized("framework_id"), points.factorized("field_code")
     pair_at, pair_keys = pd.factorize(framework_at * (len(fields) + 1) + field_at)
     pairs = [(frameworks[key // (len(fields) + 1)], fields[key % (len(fields) + 1)]) for key in pair_keys]
     field_max = np.array([facts.field_max.get(pair, np.nan) for pair in pairs], dtype="float64")[pair_at] \
         if pairs else np.zeros(0)
-    order, starts = _groups(points, ["year", "unit_code", "field_code"], in_years & ~np.isnan(field_max))
+    order, starts = _grouped(points, ["year", "unit_code", "field_code"], in_years & ~np.isnan(field_max))
     first = order[starts]
     total_e4 = _summed(points["total_e4"].astype("int64"), order, starts)
     return {"year": points["year"][first], "code": points["unit_code"][first],

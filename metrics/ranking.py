@@ -33,7 +33,7 @@ def _field_indices(con: duckdb.DuckDBPyConnection, level: str, years: list[int],
                    stage: str = "appraised", wholes: dict[int, int] | None = None,
                    points: Points | None = None, facts: ScoringFacts | None = None) -> YearFrames:
     """`field_indices` of each of `years`, from criterion scores where the year has them (one frame for those
-    years), else from a results table: two queries for all years. `wholes` is `field_size(con, level, year)` of
+    years), else from a results table (one more query for those years). `wholes` is `field_size(con, level, year)` of
     each year, `points` the years' points of that stage (metrics.par_points.fetch_points) and `facts` their
     frameworks' when the caller has them already."""
     if points is None:
@@ -132,8 +132,9 @@ def ranking_table(con: duckdb.DuckDBPyConnection, level: str, year: int, source:
 
 def ranking_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,
                    lang: str = "vi") -> dict[int, pd.DataFrame]:
-    """`ranking_table` of each of `years` from one source, the same frames, with every year (and the one before
-    each) scored in one query and the field indices of every year in one more."""
+    """`ranking_table` of each of `years` from one source, the same frames: the points of every year and the one
+    before each read in one query (par_index.year_change_parts), scored, compared and turned into field indices
+    for all years at once."""
     years = sorted({int(year) for year in years})
     # The points of every year and the one before, read once for the scores, the changes and the field indices.
     parts = year_change_parts(con, level, years, source)

@@ -18,11 +18,8 @@ class YearFrames:
     apart: dict[int, pd.DataFrame] = field(default_factory=dict)
     _converted: dict[tuple[str, str], np.ndarray] = field(default_factory=dict, repr=False)
 
-    def __contains__(self, year: int) -> bool:
-        return year in self.bounds or year in self.apart
-
     def year(self, year: int) -> pd.DataFrame:
-        """The year's own frame (index 0..n-1)."""
+        """The year's own frame (index 0..n-1): a year kept apart is that frame itself, not a copy."""
         if year in self.apart:
             return self.apart[year]
         start, stop = self.bounds[year]
@@ -60,6 +57,7 @@ class YearFrames:
 
 
 def _as_array(column: pd.Series, kind: str) -> np.ndarray:
+    """A column as a numpy array of `kind`: floats with NaN for missing, or objects with None."""
     return column.to_numpy(dtype=kind, na_value=np.nan if kind == "float64" else None)
 
 

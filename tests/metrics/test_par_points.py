@@ -77,7 +77,7 @@ def _points(**columns) -> Points:
 
 def test_no_rows_give_no_scores():
     empty = _points(unit_code=np.array([], dtype=object), total_e4=np.array([], dtype="int64"))
-    facts = ScoringFacts(sizes={"fw": (1, 10000)}, field_max={("fw", "F1"): 1.0})
+    facts = ScoringFacts(criteria={"fw": (1, 10000)}, field_max={("fw", "F1"): 1.0})
     assert all(len(values) == 0 for values in unit_scores(empty, facts).values())
     assert all(len(values) == 0 for values in field_scores(empty, facts, [2024]).values())
 
@@ -85,7 +85,7 @@ def test_no_rows_give_no_scores():
 def test_a_framework_without_criteria_scores_nothing_and_a_field_without_a_maximum_has_no_index():
     points = _points(unit_code=np.array(["01", "02"], dtype=object), total_e4=np.array([50000, 60000]),
                      framework_id=np.array(["fw", "other"], dtype=object))
-    facts = ScoringFacts(sizes={"fw": (1, 100000)}, field_max={("fw", "F1"): 10.0})
+    facts = ScoringFacts(criteria={"fw": (1, 100000)}, field_max={("fw", "F1"): 10.0})
     scores = unit_scores(points, facts)
     assert scores["code"].tolist() == ["01"]          # "other" has no criteria: as the SQL's inner join
     assert scores["index_h"].tolist() == [5000] and scores["total"].tolist() == [5.0]
@@ -98,7 +98,7 @@ def test_the_index_is_divided_as_duckdb_divides_integers():
     floor division down: a negative total (a penalty larger than the points) must give DuckDB's figure."""
     totals = np.array([-12345, -5000, -1, 0, 1, 4999, 5000, 123456], dtype="int64")
     points = _points(unit_code=np.array([f"{n:02d}" for n in range(len(totals))], dtype=object), total_e4=totals)
-    facts = ScoringFacts(sizes={"fw": (1, 30000)})
+    facts = ScoringFacts(criteria={"fw": (1, 30000)})
     got = dict(zip(unit_scores(points, facts)["code"], unit_scores(points, facts)["index_h"].tolist()))
     con = duckdb.connect()
     expected = [row[0] for row in con.execute(
