@@ -378,12 +378,15 @@ def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], so
                 facts: ScoringFacts | None = None, units: Units | None = None) -> YearFrames:
     """unit_results for each of `years`, one query for the points of all; `sizes` is the field size of each year
     (`field_size`), `points` the years' appraised points (metrics.par_points.fetch_points), `facts` their
-    frameworks' and `units` the units of their code systems when the caller has them already. A year in
-    `brief` is needed only for its code, index and rank: when it has neither scores nor a results table it is
-    an empty frame, without asking for one."""
+    frameworks' (with the `brief` years without points asked for results tables) and `units` the units of their
+    code systems when the caller has them already. A year in `brief` is needed only for its code, index and
+    rank: when it has neither scores nor a results table it is an empty frame, without asking for one."""
     if points is None:
         points = fetch_points(con, level, min(years), max(years), source, system=system)
-    facts = scoring_facts(con, points) if facts is None else facts
+    if facts is None:
+        # A year needed only as the year before, with no points, may have a results table: asked with the facts.
+        without_points = sorted(set(brief) - set(np.unique(points["year"])))
+        facts = scoring_facts(con, points, level if without_points else None, source, without_points)
     rows = unit_scores(points, facts)
     units = {} if units is None else units
     needed = (set(_size_systems(level, years, system).values()) if sizes is None else set()) | set(rows["code_system"])
@@ -398,23 +401,11 @@ def _results_of(con: duckdb.DuckDBPyConnection, level: str, years: list[int], so
         band_thresholds = _bands_of(facts, sorted(set(rows["framework_id"])))
         scored, bounds = _scored_whole(rows, years_at, sizes, band_thresholds)
     unscored = [year for year in years if year not in years_at]
-    asked = [year for year in unscored if year in brief]
-    tabled = facts.tabled | _years_with_tables(con, level, [y for y in asked if y not in facts.checked], source)
     empty = pd.DataFrame({"code": pd.Series([], dtype="object"), "index": pd.Series([], dtype="float64"),
                           "rank": pd.array([], dtype="Int64")})
-    apart = {year: empty.copy() if year in brief and year not in tabled else
+    apart = {year: empty.copy() if year in brief and year not in facts.tabled else
              _total_results(con, level, year, source, sizes[year]) for year in unscored}
     return YearFrames(scored, bounds, apart)
-
-
-def _years_with_tables(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str) -> set[int]:
-    """Those of `years` with an appraised results table of the source (par_total): one query for all."""
-    if not years:
-        return set()
-    return {year for (year,) in con.execute(
-        "SELECT DISTINCT t.year FROM par_total t JOIN batch b USING (batch_id) WHERE b.status = 'current' "
-        "AND b.source = ? AND t.level = ? AND list_contains(?, t.year) AND t.stage = 'appraised'",
-        [source, level, years]).fetchall()}
 
 
 def _results(con: duckdb.DuckDBPyConnection, level: str, years: list[int], source: str,

@@ -79,13 +79,12 @@ def fetch_points(con: duckdb.DuckDBPyConnection, level: str, first_year: int, la
 class ScoringFacts:
     """Of each framework the points were scored on: (criteria, maximum points in ten-thousandths); its bands as
     (group code, minimum index), highest first; each (framework, field)'s maximum points (the first listed).
-    Of the level: each framework's (id, first year, last year); of the years asked about (`checked`), those
-    with a results table of the source (`tabled`)."""
+    Of the level: each framework's (id, first year, last year); of the years asked about, those with a results
+    table of the source (`tabled`)."""
     criteria: dict[str, tuple[int, int]] = field(default_factory=dict)
     bands: dict[str, list[tuple[str, float]]] = field(default_factory=dict)
     field_max: dict[tuple[str, str], float] = field(default_factory=dict)
     spans: list[tuple[str, int, int | None]] = field(default_factory=list)
-    checked: frozenset[int] = frozenset()
     tabled: set[int] = field(default_factory=set)
 
 
@@ -93,12 +92,12 @@ def scoring_facts(con: duckdb.DuckDBPyConnection, points: Points, level: str | N
                   source: str | None = None, table_years: list[int] | None = None) -> ScoringFacts:
     """The facts of the frameworks the points were scored on; with `level`, the spans of the level's
     frameworks; with `source` too, which of `table_years` have a results table."""
-    facts = ScoringFacts(checked=frozenset(table_years or []) if level and source else frozenset())
+    facts = ScoringFacts()
     sql, params = _SCORING_FACTS_SQL, {"frameworks": sorted(points.factorized("framework_id")[1])}
     if level is not None:
         sql, params["level"] = sql + _SPANS_SQL, level
-    if facts.checked:
-        sql, params["source"], params["table_years"] = sql + _TABLE_YEARS_SQL, source, sorted(facts.checked)
+    if level is not None and source is not None and table_years:
+        sql, params["source"], params["table_years"] = sql + _TABLE_YEARS_SQL, source, sorted(table_years)
     counts: dict[str, list[int]] = {}
     for kind, framework, code, number, value in con.execute(sql, params).fetchall():
         if kind == "criterion":

@@ -203,19 +203,14 @@ def _tables_together(results: YearFrames, extra: dict[int, dict[str, np.ndarray]
     span = int(unit_at.max()) + 2
     key = np.repeat(np.arange(len(years)), sizes) * span + unit_at[:len(codes)]
     field_key = np.repeat(np.arange(len(years)), field_sizes) * span + unit_at[len(codes):]
-    name_at, names = pd.factorize(field_codes, sort=True)
-    unit_keys, unit_row = np.unique(field_key, return_inverse=True)
-    listed = np.zeros(len(unit_keys) * len(names), dtype=bool)
-    listed[unit_row * len(names) + name_at] = True
-    if listed.sum() < len(field_rows):   # a unit's field listed twice
+    laid_out = _field_grid(field_key, field_codes,
+                           fields.whole["index"].to_numpy(dtype="float64", na_value=np.nan)[field_rows], key)
+    if laid_out is None:
         return None
-    grid = np.full((len(unit_keys) + 1, len(names)), np.nan)   # the last row for a unit without values
-    grid[unit_row, name_at] = fields.whole["index"].to_numpy(dtype="float64", na_value=np.nan)[field_rows]
-    found = np.minimum(np.searchsorted(unit_keys, key), len(unit_keys) - 1)
-    row = np.where(unit_keys[found] == key, found, len(unit_keys))
+    name_at, names, wide = laid_out
     change = change_columns({name: np.concatenate([extra[year][name] for year in years]) for name in extra[years[0]]})
     columns = _table_columns(base, lang, change)
-    columns.update({f"field_{name}": grid[row, j] for j, name in enumerate(names)})
+    columns.update(wide)
     starts = np.cumsum([0] + sizes[:-1])
     covered = np.add.reduceat(base["index"].notna().to_numpy(dtype="int64"), starts) if len(base) else starts
     columns["units_covered"] = np.repeat(covered.astype("int64"), sizes)
@@ -238,14 +233,29 @@ def _wide_fields(fields: pd.DataFrame, codes: pd.Series) -> dict[str, np.ndarray
     when a code is missing or a (code, field) pair repeats."""
     if fields["code"].isna().any() or fields["field_code"].isna().any():
         return None
-    units, unit_at = np.unique(fields["code"].to_numpy(dtype=object), return_inverse=True)
-    field_codes, field_at = np.unique(fields["field_code"].to_numpy(dtype=object), return_inverse=True)
-    if len(np.unique(unit_at * len(field_codes) + field_at)) < len(fields):
+    unit_at, _units = pd.factorize(np.concatenate([fields["code"].to_numpy(dtype=object), codes.to_numpy(dtype=object)]))
+    grid = _field_grid(unit_at[:len(fields)], fields["field_code"].to_numpy(dtype=object),
+                       fields["index"].to_numpy(dtype="float64", na_value=np.nan), unit_at[len(fields):])
+    return None if grid is None else grid[2]
+
+
+def _field_grid(field_keys: np.ndarray, field_codes: np.ndarray, index: np.ndarray,
+                keys: np.ndarray) -> tuple[np.ndarray, pd.Index, dict[str, np.ndarray]] | None:
+    """The field rows (at least one; `field_keys` integers naming a unit, of a year where several years are laid
+    out together) as one column per field code (field_<code>, in sorted order) and one row per key of `keys`:
+    its index, NaN where the unit has none. Also each field row's column number and the codes. None when a unit's
+    field is listed twice."""
+    name_at, names = pd.factorize(field_codes, sort=True)
+    unit_keys, unit_row = np.unique(field_keys, return_inverse=True)
+    listed = np.zeros(len(unit_keys) * len(names), dtype=bool)
+    listed[unit_row * len(names) + name_at] = True
+    if listed.sum() < len(field_keys):
         return None
-    grid = np.full((len(units) + 1, len(field_codes)), np.nan)   # the last row for a code without values
-    grid[unit_at, field_at] = fields["index"].to_numpy(dtype="float64", na_value=np.nan)
-    row = pd.Index(units).get_indexer(codes)
-    return {f"field_{code}": grid[row, j] for j, code in enumerate(field_codes)}
+    grid = np.full((len(unit_keys) + 1, len(names)), np.nan)   # the last row for a unit without values
+    grid[unit_row, name_at] = index
+    found = np.minimum(np.searchsorted(unit_keys, keys), len(unit_keys) - 1)
+    row = np.where(unit_keys[found] == keys, found, len(unit_keys))
+    return name_at, names, {f"field_{name}": grid[row, j] for j, name in enumerate(names)}
 
 
 def regional_averages(results: pd.DataFrame) -> pd.DataFrame:
