@@ -15,7 +15,10 @@ same server), and no page shows an exception, an error alert or the store's "bus
     stException, error alerts, alerts saying busy / bận, and the words of the store's busy message (ui.i18n
     "store.busy", both languages). The load's exit code, duration, write-lock window and written rows are checked.
 
-For information it prints what the cores allow: the machine's busy CPU seconds during the single sessions
+First, unless --no-blank, a blank Streamlit app with the same two addresses (BLANK_APP: each page one line of text,
+bench_page's blank page) is served by `python -m streamlit run` and measured the same way, without a load: its own
+p95 / single is what Streamlit and the browsers cost by themselves on these cores, the floor of the ratio for any
+app. For information it also prints what the cores allow: the machine's busy CPU seconds during the single sessions
 (/proc/stat) per session, and from it the lowest p95 / single ratio --sessions sessions could reach on this
 machine's cores if they shared them perfectly.
 
@@ -43,7 +46,8 @@ BENCH = Path(__file__).resolve().parent
 if str(BENCH) not in sys.path:
     sys.path.insert(0, str(BENCH))
 
-from bench_page import APP_CONTENT_JS, CHROMIUM, CHROMIUM_ARGS, Server, free_port, ready_checks, server_flags
+from bench_page import (APP_CONTENT_JS, BLANK_CONTENT_JS, BLANK_TEXT, CHROMIUM, CHROMIUM_ARGS, Server, free_port,
+                        ready_checks, server_flags)
 from bench_survey_load import generate, province_names, usable_cpus
 
 TARGET_RATIO = 3.0          # concurrent p95 / single-session median, per page
@@ -76,10 +80,25 @@ STATE_JS = """() => {
 }"""
 
 
-def checks_for(page: str) -> str:
+def checks_for(page: str, content: dict[str, str] | None = None) -> str:
     """The interactive predicate of bench_page for this page's content, or a page that stopped on an error."""
-    content = f"(visible) => ({CONTENT[page]})(visible) || !!({STOPPED_JS})"
-    return ready_checks(content)[0]
+    content_js = f"(visible) => ({(content or CONTENT)[page]})(visible) || !!({STOPPED_JS})"
+    return ready_checks(content_js)[0]
+
+
+# The floor: a blank Streamlit app with the same two addresses, each page one line of text (bench_page's blank
+# page), served and visited exactly as the app is. What 20 sessions cost it on these cores, no app can undercut.
+BLANK_APP = f"""import streamlit as st
+
+
+def page():
+    st.write({BLANK_TEXT!r})
+
+
+st.navigation([st.Page(page, title="overview", url_path="overview", default=True),
+               st.Page(page, title="rankings", url_path="rankings")]).run()
+"""
+BLANK_CONTENT = {page: BLANK_CONTENT_JS for page in PAGES}
 
 
 def busy_words() -> list[str]:
@@ -106,11 +125,12 @@ class Visit:
         return sum(self.scan.values()) + (1 if self.failure else 0) + (1 if self.timed_out else 0)
 
 
-async def time_visit(tab, url: str, page: str, visit: Visit, timeout_ms: float, settle_ms: float, words) -> None:
+async def time_visit(tab, url: str, page: str, visit: Visit, timeout_ms: float, settle_ms: float, words,
+                     content: dict[str, str] | None = None) -> None:
     """bench_page.time_page's measure for one page, with asyncio Playwright, then the page's error scan."""
     from playwright.async_api import TimeoutError as PlaywrightTimeout
 
-    js = checks_for(page)
+    js = checks_for(page, content)
     start = time.perf_counter()
     try:
         await tab.goto(url, wait_until="commit", timeout=timeout_ms)
@@ -135,15 +155,17 @@ async def time_visit(tab, url: str, page: str, visit: Visit, timeout_ms: float, 
         visit.failure = visit.failure or f"scan failed: {str(exc).splitlines()[0]}"
 
 
-async def session(browser, base: str, number: int, origin: float, args, words) -> list[Visit]:
-    """One user: a new browser context opening the overview, then the rankings page."""
+async def session(browser, base: str, number: int, origin: float, args, words,
+                  content: dict[str, str] | None = None) -> list[Visit]:
+    """One user: a new browser context opening the overview, then the rankings page (`content`: what each page
+    shows when it is there, CONTENT unless given)."""
     context = await browser.new_context(viewport={"width": 1400, "height": 900}, locale="vi-VN")
     visits = []
     try:
         tab = await context.new_page()
         for page, path in PAGES.items():
             visit = Visit(number, page, time.perf_counter() - origin)
-            await time_visit(tab, base + path, page, visit, args.page_timeout * 1000, args.settle, words)
+            await time_visit(tab, base + path, page, visit, args.page_timeout * 1000, args.settle, words, content)
             visits.append(visit)
     finally:
         await context.close()
@@ -198,11 +220,49 @@ def upload_rows(db: Path) -> tuple[int, int]:
                            "(SELECT count(*) FROM batch WHERE source = 'upload' AND kind = 'sipas')").fetchone()
 
 
-async def together(browser, base: str, args, words, origin: float) -> list[Visit]:
+async def together(browser, base: str, args, words, origin: float,
+                   content: dict[str, str] | None = None) -> list[Visit]:
     """--sessions sessions launched at once; every page load of every session."""
-    results = await asyncio.gather(*(session(browser, base, n, origin, args, words)
+    results = await asyncio.gather(*(session(browser, base, n, origin, args, words, content)
                                      for n in range(1, args.sessions + 1)))
     return [v for visits in results for v in visits]
+
+
+async def blank_floor(base: str, args) -> dict:
+    """The blank app (BLANK_APP) measured as the app is, without a load: one warm-up session, --repeat single
+    sessions, then --sessions together. Its own p95 / single is what Streamlit and the browsers cost by
+    themselves on these cores."""
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        browser = await p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            await session(browser, base, 0, time.perf_counter(), args, [], BLANK_CONTENT)
+            single = []
+            for rep in range(1, args.repeat + 1):
+                single += await session(browser, base, rep, time.perf_counter(), args, [], BLANK_CONTENT)
+            concurrent = await together(browser, base, args, [], time.perf_counter(), BLANK_CONTENT)
+        finally:
+            await browser.close()
+    return {"single": single, "concurrent": concurrent}
+
+
+def measure_blank(args, work: Path) -> dict:
+    """Serve BLANK_APP with `python -m streamlit run` (bench_page's flags) and run blank_floor against it."""
+    script = work / "blank_app.py"
+    script.write_text(BLANK_APP, encoding="utf-8")
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
+    server = Server([sys.executable, "-m", "streamlit", "run", str(script), *server_flags(port)], env,
+                    work / "blank.log")
+    try:
+        server.start(port, 60)
+        return asyncio.run(blank_floor(f"http://127.0.0.1:{port}", args))
+    except Exception:
+        print(f"blank server log (last lines):\n{server.tail()}", file=sys.stderr)
+        raise
+    finally:
+        server.stop()
 
 
 async def run(args, db: Path, csv_path: Path, base: str, work: Path) -> dict:
@@ -264,6 +324,8 @@ def main() -> int:
     parser.add_argument("--page-timeout", type=float, default=180, help="s to wait for one page (default 180)")
     parser.add_argument("--load-timeout", type=float, default=600, help="s to wait for the load (default 600)")
     parser.add_argument("--db", type=Path, help="use a copy of this database instead of building one")
+    parser.add_argument("--no-blank", action="store_true",
+                        help="skip the blank Streamlit app measured the same way first (the floor of the ratio)")
     parser.add_argument("--control", action="store_true",
                         help="also run the sessions once without a load (information: what they cost by themselves)")
     args = parser.parse_args()
@@ -295,6 +357,10 @@ def main() -> int:
         print(f"  file: {args.rows:,} respondents, {csv_path.stat().st_size / 1e6:.0f} MB, generated in "
               f"{time.perf_counter() - start:.1f} s (not timed)", flush=True)
         before = upload_rows(db)
+        blank = None
+        if not args.no_blank:
+            blank = measure_blank(args, work)
+            print(f"  blank app measured ({args.sessions} sessions together, no load)", flush=True)
 
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("STREAMLIT_")}
@@ -342,6 +408,12 @@ def main() -> int:
         print(f"  control, {args.sessions} sessions without a load, {page}: p50 {percentile(times(control, page), 50):.2f} "
               f"s, p95 {alone:.2f} s; p95 during the load / without: {p95[page] / alone:.2f}x (information)")
 
+    blank_ratios = {}
+    for page in PAGES if blank else ():
+        alone, many = percentile(times(blank["single"], page), 50), times(blank["concurrent"], page)
+        blank_ratios[page] = percentile(many, 95) / alone if alone > 0 else math.nan
+        print(f"  blank Streamlit app, {page}: single {alone:.2f} s, {args.sessions} together without a load p95 "
+              f"{percentile(many, 95):.2f} s ({blank_ratios[page]:.2f}x): the floor no app reaches below on these cores")
     # What the cores allow. One session (both pages, server and browser) kept the machine busy for `cpu` core-
     # seconds; N sessions started together on C cores cannot all be done before N x cpu / C, so p95 / single
     # cannot fall below about that over the single session's time, whatever the app does (an upper bound when
@@ -352,7 +424,7 @@ def main() -> int:
           f"({cpu / wall if wall > 0 else math.nan:.2f} cores); {args.sessions} together need >= "
           f"{args.sessions * cpu / cpus:.1f} s on {cpus} cores: p95 / single >= about {floor:.1f}x from CPU alone "
           "(information; other jobs' CPU counts too)")
-    visits = single + control + concurrent
+    visits = single + control + concurrent + (blank["single"] + blank["concurrent"] if blank else [])
     errors = sum(v.scan.get("exceptions", 0) + v.scan.get("error_alerts", 0) + (1 if v.failure else 0) for v in visits)
     busy = sum(v.scan.get("busy_alerts", 0) + v.scan.get("busy_words", 0) for v in visits)
     late = sum(1 for v in visits if v.timed_out)
@@ -381,6 +453,7 @@ def main() -> int:
           + ", ".join(f"{page} single {one[page]:.2f} s p95 {p95[page]:.2f} s ({ratios[page]:.2f}x, target < "
                       f"{TARGET_RATIO:.0f}x {'met' if met[page] else 'NOT met'})" for page in PAGES)
           + f"; CPU floor about {floor:.1f}x"
+          + "".join(f"; blank Streamlit app {page} {r:.2f}x" for page, r in blank_ratios.items())
           + f"; errors {errors}, busy {busy} (target 0); {late} page(s) timed out; load "
             f"{'ok' if load_ok else 'FAILED'} {watch.finished:.1f} s; {cpus} cores")
     return 0 if checks_ok else 1

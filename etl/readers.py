@@ -21,13 +21,20 @@ from pathlib import Path
 from typing import NoReturn
 from xml.etree import ElementTree
 
-import openpyxl
 import pandas as pd
-from openpyxl.utils import get_column_letter, range_boundaries
 
 from etl import limits as work_limits
 from etl.limits import Limits
 from etl.workbook_guard import GUARD_TEXT, check_workbook, reason, reject_zip
+
+
+# openpyxl is imported where a workbook is opened or a column named, not with this module: importing it (and
+# the imaging library it pulls in) is a quarter of a second that every CSV load and every app start would pay.
+def get_column_letter(number: int) -> str:
+    """The spreadsheet letters of a 1-based column number (openpyxl's)."""
+    from openpyxl.utils import get_column_letter as letter
+
+    return letter(number)
 
 SAMPLE_BYTES = 64 * 1024  # detection never reads more than this
 HEADER_SCAN_ROWS = 15  # the header must be among the first 15 rows (after leading blank rows)
@@ -362,6 +369,8 @@ def _read_xlsx(path: Path, name: str, sheet: str | int | None, expected: list[st
     limits = work_limits.active().limits
     with ExitStack() as stack:
         fh = stack.enter_context(path.open("rb"))
+        import openpyxl
+
         try:  # a file object skips openpyxl's extension check: content decides, not the name
             wb = openpyxl.load_workbook(fh, read_only=True, data_only=True)
         except Exception:  # any failure: a zip that is not a workbook we can open
@@ -419,6 +428,8 @@ def _cell_text(value: object) -> str:
 
 def _merged_ranges(ws) -> list[tuple[int, int, int, int]]:
     """(min_col, min_row, max_col, max_row) of merged cells; read-only sheets do not expose them."""
+    from openpyxl.utils import range_boundaries
+
     found = []
     try:  # <mergeCells> follows <sheetData>: stream the sheet XML again (private openpyxl API, guarded)
         with ws._get_source() as src:

@@ -4,13 +4,13 @@ file as a whole (its header; nothing under it), and the report of row problems, 
 from __future__ import annotations
 
 import duckdb
-from openpyxl.utils import get_column_letter
 
 from etl.loaders.survey_instruments import Instrument
 from etl.loaders.survey_read import Layout
 from etl.loaders.survey_spec import KINDS, HeaderMatch, SurveyKind, guess_kind
 from etl.names import name_key, nearest
 from etl.problems import Problem
+from etl.readers import get_column_letter
 
 REPORT_CAP = 1000  # problems listed per kind of problem; the rest are counted
 

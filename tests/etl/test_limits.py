@@ -13,11 +13,13 @@ import time
 import zipfile
 from pathlib import Path
 
+import duckdb
 import openpyxl
 import pytest
 
 from etl.limits import DEFAULT_LIMITS, Limits, parse_max_mb
 from etl.load import load_file, remove_stale_work_dirs
+from etl.loaders.survey_read import READ_MEMORY, _reader_memory, _size_bytes
 from etl.problems import LoadRejected
 from etl.readers import ReadProblem, read_table
 from tests.conftest import PROJECT, table_fingerprint
@@ -354,3 +356,26 @@ def test_the_fast_and_the_record_scan_agree(store, tmp_path, quoted):
     path.write_text("\r\n".join(lines), "utf-8")
     err = refused(store, "sipas", path)
     assert "over the limit of 1,000 columns" in err and "row 6" in err
+
+
+def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_again():
+    def limit(con) -> float:
+        return _size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
+
+    con = duckdb.connect(":memory:", config={"memory_limit": "256MB"})
+    with _reader_memory(con):
+        assert limit(con) == pytest.approx(_size_bytes(READ_MEMORY), rel=0.01)
+    assert limit(con) == pytest.approx(256e6, rel=0.01)
+    with pytest.raises(RuntimeError), _reader_memory(con):  # put back after a failed read too
+        raise RuntimeError("read failed")
+    assert limit(con) == pytest.approx(256e6, rel=0.01)
+    con.execute("SET memory_limit = '4GB'")
+    with _reader_memory(con):                                 # a higher limit is never lowered
+        assert limit(con) == pytest.approx(4e9, rel=0.01)
+    assert limit(con) == pytest.approx(4e9, rel=0.01)
+
+
+@pytest.mark.parametrize("text, size", [("244.1 MiB", 244.1 * 2**20), ("1GB", 1e9), ("1.5 GiB", 1.5 * 2**30),
+                                        ("1024 bytes", 1024), ("bogus", float("inf"))])
+def test_sizes_as_duckdb_writes_them(text, size):
+    assert _size_bytes(text) == pytest.approx(size)
