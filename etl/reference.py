@@ -6,10 +6,10 @@ from pathlib import Path
 
 import duckdb
 import pandas as pd
-import yaml
 
 from etl.batches import batch_transaction, file_sha256
 from etl.codesystems import MINISTRY_SWITCH, PROVINCE_SWITCH, SYSTEMS
+from etl.data_yaml import read_yaml
 from etl.marks import MarkError, read_mark, wording_source
 from etl.names import name_key, strip_diacritics
 from etl.paths import DATA_DIR
@@ -170,7 +170,7 @@ def code_systems() -> pd.DataFrame:
 
 def read_framework(path: Path) -> dict:
     """A framework YAML, checked: fields, criteria, components and points add up."""
-    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc = read_yaml(path)
     where = path.name
     fields = {str(f["code"]): f for f in doc["fields"]}
     for c in doc["criteria"]:
@@ -300,7 +300,7 @@ def framework_frames(doc: dict) -> dict[str, pd.DataFrame]:
 def read_instrument(path: Path) -> dict:
     """An instrument YAML, checked: items name known dimensions; every dimension name, item wording and
     structure entry is marked official (with its source) or illustrative."""
-    doc = yaml.safe_load(path.read_text("utf-8"))
+    doc = read_yaml(path)
     dims = {d["code"] for d in doc["dimensions"]}
     sources = doc.get("sources") or {}
     try:

@@ -13,8 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 
 import duckdb
-import yaml
 
+from etl.data_yaml import read_yaml
 from etl.marks import wording_source
 from etl.paths import DATA_DIR
 
@@ -109,7 +109,7 @@ def _from_doc(doc: dict) -> Instrument:
 
 @lru_cache(maxsize=8)
 def _yaml_documents(folder: Path) -> tuple[dict, ...]:
-    return tuple(yaml.safe_load(p.read_text("utf-8")) for p in sorted(folder.glob("*.yaml")))
+    return tuple(read_yaml(p) for p in sorted(folder.glob("*.yaml")))
 
 
 def instruments_from_yaml(survey: str | None = None, folder: Path = INSTRUMENT_DIR) -> list[Instrument]:
