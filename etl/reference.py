@@ -172,6 +172,13 @@ def read_framework(path: Path) -> dict:
     """A framework YAML, checked: fields, criteria, components and points add up."""
     doc = read_yaml(path)
     where = path.name
+    # framework_field and framework_band have no key: a code written twice would be two rows, and scoring would
+    # count a field's maximum, or the groups a band, twice
+    for kind, entries, key in (("field", doc["fields"], "code"), ("band", doc["bands"], "group")):
+        written = [str(e[key]) for e in entries]
+        twice = sorted({c for c in written if written.count(c) > 1})
+        if twice:
+            raise ReferenceError(f"{where}: {kind} {', '.join(twice)} is listed more than once")
     fields = {str(f["code"]): f for f in doc["fields"]}
     for c in doc["criteria"]:
         if str(c["field"]) not in fields:

@@ -117,8 +117,12 @@ def rank_with_ties(index: pd.Series) -> pd.Series:
 def _band_thresholds(bands: pd.DataFrame) -> tuple[list, list[int]]:
     """Group codes and their minimum index in integer hundredths, highest band first."""
     ordered = bands.sort_values("min_index", ascending=False)
-    return (list(ordered["group_code"].to_numpy().astype(object)),
-            [int(to_decimal(band) * 100) for band in ordered["min_index"].to_numpy()])
+    return list(ordered["group_code"].to_numpy().astype(object)), _hundredths(ordered["min_index"].to_numpy())
+
+
+def _hundredths(minima) -> list[int]:
+    """Band minima in integer hundredths, as indices are compared (hundredths_keys)."""
+    return [int(to_decimal(low) * 100) for low in minima]
 
 
 def _groups(keys: np.ndarray, present: np.ndarray, codes: list, thresholds: list[int]) -> np.ndarray:
@@ -281,9 +285,8 @@ def _field_sizes(level: str, years: list[int], system: str | None, units: Units)
 
 def _bands_of(facts: ScoringFacts, framework_ids: list[str]) -> dict[str, tuple[list, list[int]] | None]:
     """The bands of the frameworks as `_band_thresholds` gives them (None: no bands)."""
-    return {fid: ([code for code, _ in facts.bands[fid]],
-                  [int(to_decimal(low) * 100) for _, low in facts.bands[fid]]) if facts.bands.get(fid) else None
-            for fid in framework_ids}
+    return {fid: ([code for code, _ in facts.bands[fid]], _hundredths(low for _, low in facts.bands[fid]))
+            if facts.bands.get(fid) else None for fid in framework_ids}
 
 
 def _scored_whole(rows: dict[str, np.ndarray], years_at: dict[int, np.ndarray], sizes: dict[int, int],

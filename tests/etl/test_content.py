@@ -297,3 +297,15 @@ def test_the_method_page_shows_the_framework_facts_with_their_marks(plain_db_mas
     assert facts["Giá trị"].tolist() == ["68,5", "31,5", "7", "38", "97"]
     assert set(facts["Căn cứ"]) == {"chính thức"} and facts["Nguồn"].str.contains("https://").all()
     st.cache_data.clear()
+
+
+@pytest.mark.parametrize("part, key, words", [("fields", "code", "field 3 is listed more than once"),
+                                             ("bands", "group", "band A is listed more than once")])
+def test_a_framework_field_or_band_listed_twice_is_refused(tmp_path, part, key, words):
+    doc = yaml.safe_load((DATA_DIR / "frameworks" / "par-province-2022.yaml").read_text("utf-8"))
+    twin = dict(next(e for e in doc[part] if str(e[key]) == words.split()[1]))
+    doc[part].append(twin)
+    broken = tmp_path / "twice.yaml"
+    broken.write_text(yaml.safe_dump(doc, allow_unicode=True), "utf-8")
+    with pytest.raises(ReferenceError, match=words):
+        read_framework(broken)
