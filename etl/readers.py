@@ -36,6 +36,7 @@ def get_column_letter(number: int) -> str:
 
     return letter(number)
 
+
 SAMPLE_BYTES = 64 * 1024  # detection never reads more than this
 HEADER_SCAN_ROWS = 15  # the header must be among the first 15 rows (after leading blank rows)
 _LOOKAHEAD = 10  # extra rows buffered so the last header candidate can see what follows it
