@@ -4,12 +4,12 @@ import streamlit as st
 
 from ui.briefing import briefing_download
 from ui.export import download_buttons
-from ui.figures import groups_bar, index_bar
 from ui.format import display_frame
 from ui.i18n import fmt_number, fmt_pct, fmt_signed, t
 from ui.provenance import national_line, par_view_header, source_label, par_view
 from ui.state import filters
 from ui.text import md_escape, md_escape_frame
+from ui.vega_figures import groups_bar_spec, index_bar_spec
 
 f = filters()
 lang = f.lang
@@ -77,14 +77,16 @@ for column, key, table in ((left, "overview.top", view.top), (right, "overview.b
         column.caption(t(f"basis.{view.ranks_basis}", lang))
 
 chart_left, chart_right = st.columns([2, 1])
-chart_left.plotly_chart(index_bar(view.results, lang, national_line(view)), width="stretch",
-                        config={"displaylogo": False})
+# Vega-Lite, not Plotly: the first page does not wait for Plotly's JavaScript (ui.vega_figures says why)
+units_chart = index_bar_spec(view.results, lang, national_line(view))
+chart_left.vega_lite_chart(units_chart.rows, units_chart.spec, width="stretch", alt=units_chart.alt)
 chart_right.subheader(t("overview.groups", lang))
 stated_groups = view.groups[view.groups["units"].notna()]
 if stated_groups.empty:
     chart_right.caption(t("coverage.not_stated", lang))
 else:
-    chart_right.plotly_chart(groups_bar(stated_groups, lang), width="stretch", config={"displaylogo": False})
+    groups_chart = groups_bar_spec(stated_groups, lang)
+    chart_right.vega_lite_chart(groups_chart.rows, groups_chart.spec, width="stretch", alt=groups_chart.alt)
     chart_right.caption(t(f"basis.{view.groups_basis}", lang))
 
 if not view.release_facts.empty:

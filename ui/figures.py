@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 import functools
-import math
 import textwrap
 
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from ui.chart_style import GROUP_COLOURS, axis_start, axis_title, unique_labels
 from ui.format import number
 from ui.i18n import STRINGS, fmt_pct, t
 from ui.text import plotly_escape
@@ -48,30 +48,6 @@ def heading(figure: go.Figure, text: str) -> None:
                                     yref="container", yanchor="top", font=dict(size=15)))
 
 
-def axis_start(lowest: float | None, step: float = 5.0, near_zero: float = 30.0) -> float:
-    """Where a value axis starts: 0 unless every value is far above it, then a round step below the lowest
-    value (so differences between 80 and 95 show instead of bars that all look full)."""
-    if lowest is None or (isinstance(lowest, float) and math.isnan(lowest)) or lowest < near_zero:
-        return 0.0
-    return max(0.0, math.floor((float(lowest) - step / 2) / step) * step)
-
-
-def axis_title(title: str, start: float, lang: str) -> str:
-    """The axis title, saying where the axis starts when that is not 0."""
-    return t("fig.axis_from", lang, title=title, start=fmt_pct(start, lang, 0)) if start > 0 else title
-
-
-def _unique_labels(names: list[str], systems: list[str], codes: list[str]) -> list[str]:
-    """Display names for rows keyed by system:code: the name alone when it is unique, else 'Name (system)'
-    (old and new units that share a name), else 'Name (system:code)'."""
-    labels = list(names)
-    if len(set(systems)) > 1:
-        labels = [f"{n} ({s})" for n, s in zip(names, systems)]
-    if len(set(labels)) < len(labels):
-        labels = [f"{n} ({s}:{c})" for n, s, c in zip(names, systems, codes)]
-    return labels
-
-
 def _discrete_scale(colours: list[str]) -> list[list]:
     """A stepped colour scale: code i (0..n-1) gets colours[i] exactly, with zmin=-0.5 and zmax=n-0.5."""
     n = len(colours)
@@ -79,9 +55,6 @@ def _discrete_scale(colours: list[str]) -> list[list]:
     for i, colour in enumerate(colours):
         scale += [[i / n, colour], [(i + 1) / n, colour]]
     return scale
-
-
-GROUP_COLOURS = {"A": "#1a7f37", "B": "#0969da", "C": "#bf8700", "D": "#cf222e", None: "#8c959f"}
 
 
 @escaped_text
@@ -108,21 +81,6 @@ def index_bar(results: pd.DataFrame, lang: str, average: float | None = None, ti
         xaxis=dict(range=[low, 100], title=axis_title(t("col.index", lang), low, lang), separatethousands=True),
         yaxis=dict(title=None), showlegend=False, separators=",." if lang == "vi" else ".,",
     )
-    return figure
-
-
-@escaped_text
-def groups_bar(groups: pd.DataFrame, lang: str, title: str | None = None) -> go.Figure:
-    """Units per group, in the framework's band order."""
-    labels = groups["label_vi" if lang == "vi" else "label_en"]
-    figure = go.Figure(go.Bar(
-        x=labels, y=groups["units"], text=groups["units"], textposition="outside", cliponaxis=False,
-        marker_color=[GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in groups["group_code"]],
-        hovertemplate="%{x}: %{y}<extra></extra>",
-    ))
-    heading(figure, title or t("fig.groups_bar", lang))
-    figure.update_layout(height=320, margin=dict(l=10, r=10, t=60, b=10), yaxis=dict(title=None),
-                         xaxis=dict(title=None), showlegend=False)
     return figure
 
 
@@ -289,7 +247,7 @@ def compliance_heatmap(table: pd.DataFrame, requirements: list[str], lang: str, 
     text = [[t(f"timeliness.{v}", lang) if f"timeliness.{v}" in STRINGS else str(v) for v in column]
             for column in columns]
     systems, codes = table["code_system"].astype(str).tolist(), table["code"].astype(str).tolist()
-    labels = _unique_labels(table["name"].astype(str).tolist(), systems, codes)
+    labels = unique_labels(table["name"].astype(str).tolist(), systems, codes)
     keys = [f"{s}:{c}" for s, c in zip(systems, codes)]
     statuses = list(TIMELINESS_CODES)
     figure = go.Figure(go.Heatmap(
@@ -359,7 +317,7 @@ def unit_year_heatmap(series: pd.DataFrame, lang: str, measure: str, title: str 
     order = data.drop_duplicates("key")
     table = data.pivot(index="key", columns="year", values="value").reindex(order["key"])
     status = data.pivot(index="key", columns="year", values="status").reindex(order["key"])
-    labels = _unique_labels(order["name"].astype(str).tolist(), order["code_system"].astype(str).tolist(),
+    labels = unique_labels(order["name"].astype(str).tolist(), order["code_system"].astype(str).tolist(),
                             order["code"].astype(str).tolist())
     text = [[f"{t('trend_status.' + s, lang)}" if isinstance(s, str) else "" for s in row] for row in status.to_numpy()]
     figure = go.Figure(go.Heatmap(z=table.to_numpy(dtype=float), x=[str(c) for c in table.columns], y=labels,
@@ -519,7 +477,7 @@ def rank_interval_chart(table: pd.DataFrame, lang: str, coverage: float, draws: 
     high rank, with the official rank (diamond) and the median simulated rank (dot); best rank at the top.
     `table`: code_system, code, name_vi, name_en, rank, rank_median, rank_low, rank_high."""
     data = table[table["rank_low"].notna()].sort_values(["rank", "code"], ascending=[False, True])
-    names = _unique_labels(list(data["name_vi" if lang == "vi" else "name_en"].fillna(data["code"])),
+    names = unique_labels(list(data["name_vi" if lang == "vi" else "name_en"].fillna(data["code"])),
                            list(data["code_system"]), list(data["code"]))
     pct = int(round(coverage * 100))
     low, high = data["rank_low"].astype(int), data["rank_high"].astype(int)

@@ -1,7 +1,7 @@
 """Warm-up of a fresh server (issue #16): the imports of the first page, done in the background once the server is up.
 
 A fresh server's first page used to pay, in its first script run, about a second of imports (pandas, pyarrow, duckdb,
-plotly's figure classes, Streamlit's emoji table, the app's own modules) before it drew anything. scripts/serve.py
+Streamlit's emoji table, the app's own modules) before it drew anything. scripts/serve.py
 calls `start()` when the server answers, so that work overlaps the browser loading Streamlit's own JavaScript; app.py
 calls `wait()` first thing, so a script run never imports the same modules at the same time as this thread (two
 threads importing modules that import each other can deadlock). Then it opens the store's current snapshot, computes
@@ -20,11 +20,13 @@ import time
 # What the router and the overview (the default page) import on a first run: the libraries, then the app's modules.
 MODULES = (
     "pandas", "numpy", "duckdb", "pyarrow", "pyarrow.compute", "pyarrow.pandas_compat", "yaml", "babel.numbers",
-    "babel.dates", "plotly.graph_objects", "plotly.io", "streamlit.emojis", "streamlit.material_icon_names",
+    "babel.dates", "streamlit.emojis", "streamlit.material_icon_names",
     "streamlit.dataframe_util", "streamlit.dataframe.lazy_df_adapters",
-    "ui.auth", "ui.i18n", "ui.state", "ui.store", "ui.briefing", "ui.export", "ui.figures", "ui.format",
+    "ui.auth", "ui.i18n", "ui.state", "ui.store", "ui.briefing", "ui.export", "ui.vega_figures", "ui.format",
     "ui.provenance", "ui.text", "metrics.overview",
 )
+# Not Plotly: the overview draws with Vega-Lite (ui.vega_figures), and a first page that waited for Plotly's
+# import (0.3-0.5 s here) would wait for what it never uses; the pages that draw with Plotly import it themselves.
 WAIT_SECONDS = 30.0   # a script run waits at most this long for the warm-up (it takes about a second)
 # How long the warm-up keeps the current snapshot open: well under etl.snapshots.GRACE_SECONDS, so the hold never
 # keeps a superseded snapshot that cleanup would otherwise have removed.
@@ -38,24 +40,12 @@ _thread: threading.Thread | None = None
 
 def _exercise() -> None:
     """What the first page does once its modules are imported and that is slow only the first time in a process:
-    plotly builds the validators of every figure property it meets and imports a class per trace and layout part,
-    and Streamlit's Arrow conversion imports pyarrow's pandas glue. A throwaway figure and frame, drawn nowhere."""
+    Streamlit's Arrow conversion imports pyarrow's pandas glue (tables, and the charts' rows). A throwaway frame,
+    drawn nowhere."""
     import pandas as pd
-    import plotly.graph_objects as go
-    import plotly.io
     from streamlit import dataframe_util
 
     frame = pd.DataFrame({"a": pd.Series([1, None], dtype="object"), "b": ["x", "y"], "c": [1.5, 2.5]})
-    # Columns of a frame, as the pages pass them: plotly reads those through narwhals.
-    figure = go.Figure(go.Bar(x=frame["c"], y=frame["b"], orientation="h", marker_color=["#1a7f37", "#0969da"],
-                              text=["1", "2"], textposition="outside", cliponaxis=False,
-                              customdata=[[1, "A"], [2, "B"]], hovertemplate="%{y}<extra></extra>"))
-    figure.add_vline(x=1.5, line_dash="dash", line_color="#57606a", annotation_text="x", annotation_position="top")
-    figure.update_layout(title=dict(text="t", x=0.01, xref="container", xanchor="left", y=0.995, yref="container",
-                                    yanchor="top", font=dict(size=15)),
-                         height=300, margin=dict(l=10, r=60, t=70, b=10), showlegend=False, separators=",.",
-                         xaxis=dict(range=[0, 100], title="x", separatethousands=True), yaxis=dict(title=None))
-    plotly.io.to_json(figure, validate=False)
     dataframe_util.convert_pandas_df_to_arrow_bytes(frame)
     # The first element a process draws asks once whether Streamlit runs in a REPL: inspect.stack() of the script
     # thread, which reads the source of every frame and scans every loaded module (0.1-0.2 s with the app's modules

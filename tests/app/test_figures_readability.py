@@ -65,14 +65,12 @@ def every_figure(lang: str):
                             "rank": [3, 2], "units_ranked": [63, 63], "source": ["published", "published"]})
     fields = pd.DataFrame({"field_code": ["1", "2"], "name_vi": ["Chỉ đạo", "Thể chế"], "name_en": ["Direction", "Institutions"],
                            "index": [90.0, 85.0], "average": [88.0, 84.0], "best": [97.0, 95.0]})
-    groups = pd.DataFrame({"group_code": ["A", "B"], "label_vi": ["Nhóm A", "Nhóm B"], "label_en": ["A", "B"], "units": [10, 20]})
     likert = pd.DataFrame({"label": ["Tiếp cận", "Tiếp cận", "Thủ tục"], "value": [4, 5, 2], "share": [50.0, 30.0, 20.0]})
     band = pd.DataFrame({"year": [2023, 2024], "pct_satisfied": [80.0, 82.0], "pct_ci_low": [79.0, 81.0],
                          "pct_ci_high": [81.0, 83.0], "change_significant": [False, True]})
     points = pd.DataFrame({"par_index": [80.0, 85.0, 90.0], "pct_satisfied": [75.0, 80.0, 86.0], "name": ["a", "b", "c"]})
     return [
         ("index_bar", fg.index_bar(index_results(), lang, 87.0)),
-        ("groups_bar", fg.groups_bar(groups, lang)),
         ("province_map", fg.province_map(index_results(), GEOJSON, lang)),
         ("history_chart", fg.history_chart(history, lang)),
         ("fields_chart", fg.fields_chart(fields, lang, "Hà Nội")),

@@ -56,8 +56,14 @@ def test_overview_shows_demo_marker_and_a_chart(server, page):
     page.goto(server)
     wait_until_rendered(page)
     page.get_by_text("DỮ LIỆU MÔ PHỎNG").first.wait_for(state="visible", timeout=15000)
-    page.wait_for_selector(".js-plotly-plot .bars path", timeout=20000)
-    assert page.locator(".js-plotly-plot").count() >= 2
+    # the two charts are Vega-Lite (ui.vega_figures): one bar per unit with a value, one per group
+    page.wait_for_selector('[data-testid="stVegaLiteChart"] svg g.mark-rect path', timeout=20000)
+    charts = page.locator('[data-testid="stVegaLiteChart"]')
+    assert charts.count() == 2
+    units = int(page.locator('[data-testid="stMetricValue"]').first.inner_text())
+    assert charts.nth(0).locator("g.mark-rect path").count() == units
+    assert charts.nth(1).locator("g.mark-rect path").count() >= 3
+    assert "trục bắt đầu từ" in charts.nth(0).inner_html()   # the axis says where it starts
     assert page.locator('[data-testid="stMetric"]').count() >= 3
 
 
