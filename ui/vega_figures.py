@@ -36,7 +36,8 @@ def _title(text: str) -> dict:
     return {"text": text, "anchor": "start", "fontSize": 15}
 
 
-def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = None, title: str | None = None) -> VegaChart:
+def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = None,
+                   title: str | None = None) -> VegaChart:
     """Every unit's index, best first, coloured by group, with the average as a dashed line."""
     data = results[results["index"].notna()].sort_values("index", ascending=False)
     names = data["name_vi" if lang == "vi" else "name_en"].fillna(data["code"]).astype(str).tolist()
@@ -85,8 +86,10 @@ def groups_bar_spec(groups: pd.DataFrame, lang: str, title: str | None = None) -
         "units": groups["units"].astype(int).to_numpy(),
         "colour": [GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in groups["group_code"]],
     })
-    x = {"field": "group", "type": "nominal", "sort": None, "title": None, "axis": {"labelAngle": -30, "labelLimit": 160, "labelOverlap": False}}
-    y = {"field": "units", "type": "quantitative", "title": t("col.units", lang), "axis": {"format": "d", "tickMinStep": 1}}
+    x = {"field": "group", "type": "nominal", "sort": None, "title": None,
+         "axis": {"labelAngle": -30, "labelLimit": 160, "labelOverlap": False}}
+    y = {"field": "units", "type": "quantitative", "title": t("col.units", lang),
+         "axis": {"format": "d", "tickMinStep": 1}}
     tooltip = [{"field": "group", "title": t("col.group", lang)}, {"field": "units", "title": t("col.units", lang)}]
     heading = title or t("fig.groups_bar", lang)
     spec = {"title": _title(heading), "width": "container", "height": 260, "layer": [

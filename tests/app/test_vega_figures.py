@@ -14,7 +14,8 @@ from ui.vega_figures import groups_bar_spec, index_bar_spec
 def results() -> pd.DataFrame:
     return pd.DataFrame({
         "code_system": ["vn63"] * 4, "code": ["01", "79", "48", "02"],
-        "name_vi": ["Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hà Giang"], "name_en": ["Ha Noi", "Ho Chi Minh", "Da Nang", "Ha Giang"],
+        "name_vi": ["Hà Nội", "Hồ Chí Minh", "Đà Nẵng", "Hà Giang"],
+        "name_en": ["Ha Noi", "Ho Chi Minh", "Da Nang", "Ha Giang"],
         "index": [88.5, 91.25, 84.0, None], "rank": [2, 1, None, None], "group": ["B", "A", None, None]})
 
 
@@ -55,7 +56,8 @@ def test_the_average_is_one_dashed_line_with_its_value_and_only_when_given():
 
 
 def test_units_that_share_a_name_keep_their_own_bars():
-    frame = results().assign(code_system=["vn63", "vn34", "vn63", "vn63"], name_vi=["Huế", "Huế", "Đà Nẵng", "x"])
+    frame = results().assign(code_system=["vn63", "vn34", "vn63", "vn63"],
+                             name_vi=["Huế", "Huế", "Đà Nẵng", "x"])
     assert index_bar_spec(frame, "vi").rows["unit"].tolist() == ["Huế (vn34)", "Huế (vn63)", "Đà Nẵng (vn63)"]
 
 
