@@ -247,8 +247,9 @@ def staging_memory() -> str:
     """DuckDB's memory limit while a load stages, types, checks and writes a file: PAR_LOAD_MEMORY (e.g. '1GB'),
     else 256 MB; past it DuckDB spills to the load's work folder, so a million-row file stays within a small
     machine's memory beside the app (measured: a 1,000,000-respondent SIPAS load peaks at about 450 MB in all,
-    Python and its libraries included; at 300 MB it reached 500 MB, with no time gained). DuckDB's reader itself runs
-    under at least etl.loaders.survey_read.READ_MEMORY (1 GB), which made the read faster without a higher peak."""
+    Python and its libraries included; at 300 MB it reached 500 MB, with no time gained). Under the default, DuckDB's
+    reader itself runs under etl.loaders.survey_read.READ_MEMORY (1 GB), which made the read faster without a higher
+    peak; a limit set in PAR_LOAD_MEMORY holds for the read too."""
     raw = os.environ.get("PAR_LOAD_MEMORY", "").strip() or "256MB"
     if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, flags=re.IGNORECASE):
         raise StoreError("config", f"PAR_LOAD_MEMORY must be a size such as 300MB or 1GB, not {raw!r}")

@@ -178,7 +178,8 @@ def read_framework(path: Path) -> dict:
         written = [str(e[key]) for e in entries]
         twice = sorted({c for c in written if written.count(c) > 1})
         if twice:
-            raise ReferenceError(f"{where}: {kind} {', '.join(twice)} is listed more than once")
+            raise ReferenceError(f"{where}: {kind} {', '.join(twice)} {'is' if len(twice) == 1 else 'are'} listed "
+                                 "more than once")
     fields = {str(f["code"]): f for f in doc["fields"]}
     for c in doc["criteria"]:
         if str(c["field"]) not in fields:

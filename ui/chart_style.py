@@ -9,6 +9,11 @@ from ui.i18n import fmt_pct, t
 GROUP_COLOURS = {"A": "#1a7f37", "B": "#0969da", "C": "#bf8700", "D": "#cf222e", None: "#8c959f"}
 
 
+def group_colours(groups) -> list[str]:
+    """The colour of each group code; grey for no group (None or NaN) or one without a colour of its own."""
+    return [GROUP_COLOURS.get(g if isinstance(g, str) else None, GROUP_COLOURS[None]) for g in groups]
+
+
 def axis_start(lowest: float | None, step: float = 5.0, near_zero: float = 30.0) -> float:
     """Where a value axis starts: 0 unless every value is far above it, then a round step below the lowest
     value (so differences between 80 and 95 show instead of bars that all look full)."""

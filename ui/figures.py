@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from ui.chart_style import GROUP_COLOURS, axis_start, axis_title, unique_labels
+from ui.chart_style import axis_start, axis_title, group_colours, unique_labels
 from ui.format import number
 from ui.i18n import STRINGS, fmt_pct, t
 from ui.text import plotly_escape
@@ -64,7 +64,7 @@ def index_bar(results: pd.DataFrame, lang: str, average: float | None = None, ti
     names = data["name_vi" if lang == "vi" else "name_en"]
     figure = go.Figure(go.Bar(
         x=data["index"], y=names, orientation="h",
-        marker_color=[GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in data["group"]],
+        marker_color=group_colours(data["group"]),
         text=[fmt_pct(v, lang) for v in data["index"]], textposition="outside", cliponaxis=False,
         customdata=list(zip(data["rank"].astype("object").where(data["rank"].notna(), "—"), data["group"].fillna("—"))),
         hovertemplate="%{y}<br>" + t("col.index", lang) + ": %{text}<br>" + t("col.rank", lang)

@@ -1,14 +1,14 @@
 """The overview's two charts as Vega-Lite specs (st.vega_lite_chart): data in, (rows, spec) out, no Streamlit calls.
 
-Why not Plotly, like every other chart (ui.figures): Streamlit loads a chart library's JavaScript the first time a
+Why not Plotly, like every other chart (ui.figures): the browser loads a chart library's JavaScript the first time a
 page draws one of its charts, and nothing of that page shows until it has. Plotly's is 4.7 MB; on 2 cores a new
 browser then showed the overview's metrics 1.4-2.0 s after the page's script had finished in about half the loads,
 0.2-0.4 s in the others. Vega-Lite's is 0.8 MB: 0.23-0.53 s every time (bench/bench_page.py). The first page a
-leader opens draws these two; the pages behind it keep Plotly.
+leader opens draws these two; the pages behind it keep Plotly. (Server-side nothing changes much: Streamlit imports
+Plotly itself; this module builds no Plotly figure.)
 
-Vega-Lite draws text as text (no HTML, no Markdown) and its tooltips escape HTML, so names from data go out as
-written. Colours, axes and wording are the other charts' (ui.chart_style, ui.i18n). Importing this module
-does not import Plotly, so a server's first page does not either.
+Vega-Lite draws labels as SVG text (no HTML, no Markdown) and its tooltips escape HTML (vega-tooltip's sanitize), so
+names from data go out as written. Colours, axes and wording are the other charts' (ui.chart_style, ui.i18n).
 """
 from __future__ import annotations
 
@@ -16,11 +16,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from ui.chart_style import GROUP_COLOURS, axis_start, axis_title, unique_labels
+from ui.chart_style import axis_start, axis_title, group_colours, unique_labels
 from ui.i18n import fmt_pct, t
 
 GREY = "#57606a"
 ROW_HEIGHT = 22   # pixels per unit in the index bar (a band each), as the Plotly chart had
+MIN_ROWS = 8      # below this many units the index bar keeps the height of 8
 
 
 @dataclass(frozen=True)
@@ -48,11 +49,11 @@ def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = Non
         "label": [fmt_pct(v, lang) for v in data["index"]],
         "rank": ["—" if pd.isna(r) else str(int(r)) for r in data["rank"]],
         "group": data["group"].fillna("—").astype(str).to_numpy(),
-        "colour": [GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in data["group"].where(data["group"].notna(), None)],
+        "colour": group_colours(data["group"]),
     })
     low = axis_start(float(rows["index"].min())) if len(rows) else 0.0
     y = {"field": "unit", "type": "nominal", "sort": None, "title": None,
-         "axis": {"labelLimit": 220, "labelOverlap": False, "ticks": False, "domain": False}}
+         "axis": {"labelLimit": 360, "labelOverlap": False, "ticks": False, "domain": False}}
     x = {"field": "index", "type": "quantitative", "scale": {"domain": [low, 100], "zero": False, "clamp": True},
          "title": axis_title(t("col.index", lang), low, lang), "axis": {"format": "d", "tickMinStep": 1}}
     tooltip = [{"field": "unit", "title": t("col.unit", lang)}, {"field": "label", "title": t("col.index", lang)},
@@ -74,8 +75,10 @@ def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = Non
                           "text": {"value": f"{t('overview.average', lang)} {fmt_pct(average, lang)}"}}},
         ]
     heading = title or t("fig.index_bar", lang)
-    spec = {"title": _title(heading), "width": "container", "height": {"step": ROW_HEIGHT}, "layer": layers,
-            "padding": {"top": 16, "right": 56}}
+    # a band per unit; a chart of a few units keeps some height, as the Plotly chart's 300 px minimum did
+    height = {"step": ROW_HEIGHT} if len(rows) >= MIN_ROWS else ROW_HEIGHT * MIN_ROWS
+    spec = {"title": _title(heading), "width": "container", "height": height, "layer": layers,
+            "padding": {"top": 16, "right": 56, "bottom": 5, "left": 5}}
     return VegaChart(rows, spec, heading)
 
 
@@ -84,7 +87,7 @@ def groups_bar_spec(groups: pd.DataFrame, lang: str, title: str | None = None) -
     rows = pd.DataFrame({
         "group": groups["label_vi" if lang == "vi" else "label_en"].astype(str).to_numpy(),
         "units": groups["units"].astype(int).to_numpy(),
-        "colour": [GROUP_COLOURS.get(g, GROUP_COLOURS[None]) for g in groups["group_code"]],
+        "colour": group_colours(groups["group_code"]),
     })
     x = {"field": "group", "type": "nominal", "sort": None, "title": None,
          "axis": {"labelAngle": -30, "labelLimit": 160, "labelOverlap": False}}

@@ -25,8 +25,8 @@ MODULES = (
     "ui.auth", "ui.i18n", "ui.state", "ui.store", "ui.briefing", "ui.export", "ui.vega_figures", "ui.format",
     "ui.provenance", "ui.text", "metrics.overview",
 )
-# Not Plotly: the overview draws with Vega-Lite (ui.vega_figures), and a first page that waited for Plotly's
-# import (0.3-0.5 s here) would wait for what it never uses; the pages that draw with Plotly import it themselves.
+# No Plotly figure is exercised: the overview draws with Vega-Lite (ui.vega_figures). (Streamlit itself imports
+# Plotly's modules; the Plotly figure classes a figure would build are left to the pages that draw with Plotly.)
 WAIT_SECONDS = 30.0   # a script run waits at most this long for the warm-up (it takes about a second)
 # How long the warm-up keeps the current snapshot open: well under etl.snapshots.GRACE_SECONDS, so the hold never
 # keeps a superseded snapshot that cleanup would otherwise have removed.

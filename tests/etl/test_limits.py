@@ -358,7 +358,9 @@ def test_the_fast_and_the_record_scan_agree(store, tmp_path, quoted):
     assert "over the limit of 1,000 columns" in err and "row 6" in err
 
 
-def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_again():
+def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_again(monkeypatch):
+    monkeypatch.delenv("PAR_LOAD_MEMORY", raising=False)
+
     def limit(con) -> float:
         return _size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
 
@@ -375,7 +377,15 @@ def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_aga
     assert limit(con) == pytest.approx(4e9, rel=0.01)
 
 
+def test_a_load_limit_the_operator_set_holds_for_the_read_too(monkeypatch):
+    monkeypatch.setenv("PAR_LOAD_MEMORY", "128MB")
+    con = duckdb.connect(":memory:", config={"memory_limit": "128MB"})
+    with _reader_memory(con):
+        assert _size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]) < 130e6
+
+
 @pytest.mark.parametrize("text, size", [("244.1 MiB", 244.1 * 2**20), ("1GB", 1e9), ("1.5 GiB", 1.5 * 2**30),
-                                        ("1024 bytes", 1024), ("bogus", float("inf"))])
+                                        ("1024 bytes", 1024), ("2 PiB", 2.0 * 2**50), ("bogus", float("inf")),
+                                        ("1.2.3GB", float("inf")), ("5 iB", float("inf"))])
 def test_sizes_as_duckdb_writes_them(text, size):
     assert _size_bytes(text) == pytest.approx(size)
