@@ -22,6 +22,7 @@ from ui.i18n import fmt_pct, t
 GREY = "#57606a"
 ROW_HEIGHT = 22   # pixels per unit in the index bar (a band each), as the Plotly chart had
 MIN_ROWS = 8      # below this many units the index bar keeps the height of 8
+PAD_LEFT = 10     # Vega's default 5 px cut the first letter of a title in Chromium ("Units" drawn as "Jnits")
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = Non
     # a band per unit; a chart of a few units keeps some height, as the Plotly chart's 300 px minimum did
     height = {"step": ROW_HEIGHT} if len(rows) >= MIN_ROWS else ROW_HEIGHT * MIN_ROWS
     spec = {"title": _title(heading), "width": "container", "height": height, "layer": layers,
-            "padding": {"top": 16, "right": 56, "bottom": 5, "left": 5}}
+            "padding": {"top": 16, "right": 56, "bottom": 5, "left": PAD_LEFT}}
     return VegaChart(rows, spec, heading)
 
 
@@ -95,7 +96,8 @@ def groups_bar_spec(groups: pd.DataFrame, lang: str, title: str | None = None) -
          "axis": {"format": "d", "tickMinStep": 1}}
     tooltip = [{"field": "group", "title": t("col.group", lang)}, {"field": "units", "title": t("col.units", lang)}]
     heading = title or t("fig.groups_bar", lang)
-    spec = {"title": _title(heading), "width": "container", "height": 260, "layer": [
+    spec = {"title": _title(heading), "width": "container", "height": 260,
+            "padding": {"top": 5, "right": 5, "bottom": 5, "left": PAD_LEFT}, "layer": [
         {"mark": {"type": "bar"}, "encoding": {"x": x, "y": y, "color": {"field": "colour", "scale": None},
                                                 "tooltip": tooltip}},
         {"mark": {"type": "text", "baseline": "bottom", "dy": -3, "fontSize": 11},
