@@ -243,17 +243,25 @@ def _attach_store(con: duckdb.DuckDBPyConnection, db_path: Path, *, read_only: b
     migrations.check_readable(con, db_path)
 
 
-def staging_memory() -> str:
-    """DuckDB's memory limit while a load stages, types, checks and writes a file: PAR_LOAD_MEMORY (e.g. '1GB'),
-    else 256 MB; past it DuckDB spills to the load's work folder, so a million-row file stays within a small
-    machine's memory beside the app (measured: a 1,000,000-respondent SIPAS load peaks at about 450 MB in all,
-    Python and its libraries included; at 300 MB it reached 500 MB, with no time gained). Under the default, DuckDB's
-    reader itself runs under etl.loaders.survey_read.READ_MEMORY (1 GB), which made the read faster without a higher
-    peak; a limit set in PAR_LOAD_MEMORY holds for the read too."""
-    raw = os.environ.get("PAR_LOAD_MEMORY", "").strip() or "256MB"
-    if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, flags=re.IGNORECASE):
+# DuckDB's memory limit while its reader reads a file into a table, under the default load limit. Measured on a
+# 1,000,000-respondent SIPAS file (92 MB): the read took 2.3 s in a load under 256 MB and 1.3 s under 1 GB (on its own:
+# 2.7-3.1 s under 256-512 MB, 1.5-1.9 s from 640 MB up), with the same peak memory (the process's, 225-290 MB either
+# way, and the whole load's, 439-462 MB); the later steps keep the lower limit, under which the write holds less.
+READ_MEMORY = "1GB"
+
+
+def staging_memory() -> tuple[str, str | None]:
+    """DuckDB's memory limits while a load stages, types, checks and writes a file: (the load's, the reader's).
+
+    The load's: PAR_LOAD_MEMORY (e.g. '1GB'), else 256 MB; past it DuckDB spills to the load's work folder, so a
+    million-row file stays within a small machine's memory beside the app (measured: a 1,000,000-respondent SIPAS
+    load peaks at about 450 MB in all, Python and its libraries included; at 300 MB it reached 500 MB, with no time
+    gained). The reader's (etl.loaders.survey_read, while DuckDB reads the file): READ_MEMORY under the default,
+    which made the read faster without a higher peak; None when PAR_LOAD_MEMORY is set, which holds for it too."""
+    raw = os.environ.get("PAR_LOAD_MEMORY", "").strip()
+    if raw and not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|KiB|MiB|GiB)", raw, flags=re.IGNORECASE):
         raise StoreError("config", f"PAR_LOAD_MEMORY must be a size such as 300MB or 1GB, not {raw!r}")
-    return raw
+    return (raw, None) if raw else ("256MB", READ_MEMORY)
 
 
 @contextmanager
@@ -266,8 +274,12 @@ def staging_connection(db_path: Path, workdir: Path, wait_seconds: float | None)
         pass  # the store is a database of this schema (an older one is upgraded first)
     spill = workdir / "spill"
     spill.mkdir(exist_ok=True)
+    load_memory, read_memory = staging_memory()
     con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "temp_directory": str(spill),
-                                             "memory_limit": staging_memory()})
+                                             "memory_limit": load_memory})
+    # The limits survey_read's reader switches between (its _reader_memory), kept with the connection.
+    con.execute("SET VARIABLE par_load_memory = ?", [load_memory])
+    con.execute("SET VARIABLE par_read_memory = ?", [read_memory])
     pin, lease = snapshots.hold(db_path)
     try:
         try:

@@ -16,8 +16,6 @@ from __future__ import annotations
 import codecs
 import csv
 import io
-import os
-import re
 import threading
 import unicodedata
 from contextlib import contextmanager
@@ -39,12 +37,6 @@ SAMPLE_BYTES = 64 * 1024
 SLACK = 32  # cells a row may have beyond the header and still be read (and reported as ragged)
 CHUNK = 1 << 20
 _REJECTS, _SCANS = "survey_csv_rejects", "survey_csv_scans"
-# DuckDB's memory limit while its reader reads a file into a table, when the load runs under the default limit
-# (etl.load staging_memory, 256 MB); a limit the operator set (PAR_LOAD_MEMORY) holds for the read too. Measured on a
-# 1,000,000-respondent SIPAS file (92 MB): the read took 2.3 s in a load under 256 MB and 1.3 s under 1 GB (on its own:
-# 2.7-3.1 s under 256-512 MB, 1.5-1.9 s from 640 MB up), with the same peak memory (the process's, 225-290 MB either
-# way, and the whole load's, 439-462 MB); the later steps keep the lower limit, under which the write holds less.
-READ_MEMORY = "1GB"
 _UTF16_BOMS = (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)
 _MAX_BLANKED = 40  # broken rows in the sample set aside while finding the header
 PREPARED = "utf8.csv"  # the UTF-8 copy `prescan` leaves in the work folder, with its encoding beside it
@@ -430,33 +422,20 @@ def _run(con: duckdb.DuckDBPyConnection, layout: Layout, sql: str, params: list 
 
 @contextmanager
 def _reader_memory(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
-    """DuckDB's memory limit raised to READ_MEMORY while its reader runs, then put back; never lowered, and left
-    as it is when the operator set the load's limit (PAR_LOAD_MEMORY)."""
-    limit = con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
-    if os.environ.get("PAR_LOAD_MEMORY", "").strip() or _size_bytes(limit) >= _size_bytes(READ_MEMORY):
+    """DuckDB's memory limit while its reader runs: the reader's limit a load's staging connection carries
+    (etl.load.staging_memory), then the load's again. A connection without one keeps its limit throughout."""
+    read, load = con.execute("SELECT getvariable('par_read_memory'), getvariable('par_load_memory')").fetchall()[0]
+    if read is None or load is None:
         yield
         return
-    con.execute(f"SET memory_limit = '{READ_MEMORY}'")
+    con.execute("SET memory_limit = ?", [read])
     try:
         yield
     finally:
         try:
-            con.execute("SET memory_limit = ?", [limit])
+            con.execute("SET memory_limit = ?", [load])
         except duckdb.InterruptException:   # the time limit's interrupt landed just after the read: once more
-            con.execute("SET memory_limit = ?", [limit])
-
-
-_SIZE = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([KMGTPE]i?B|B|bytes)?\s*", re.IGNORECASE)
-_UNITS = {"": 1, "b": 1, "bytes": 1, "kb": 10**3, "mb": 10**6, "gb": 10**9, "tb": 10**12, "pb": 10**15, "eb": 10**18,
-          "kib": 2**10, "mib": 2**20, "gib": 2**30, "tib": 2**40, "pib": 2**50, "eib": 2**60}
-
-
-def _size_bytes(text: str) -> float:
-    """Bytes in a size as DuckDB writes or reads one ('244.1 MiB', '1GB'); unreadable counts as no limit."""
-    found = _SIZE.fullmatch(text or "")
-    if not found:
-        return float("inf")
-    return float(found.group(1)) * _UNITS[(found.group(2) or "").lower()]
+            con.execute("SET memory_limit = ?", [load])
 
 
 def _within_time(con: duckdb.DuckDBPyConnection, name: str, sql: str, params: list) -> None:

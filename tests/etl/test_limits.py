@@ -18,8 +18,8 @@ import openpyxl
 import pytest
 
 from etl.limits import DEFAULT_LIMITS, Limits, parse_max_mb
-from etl.load import load_file, remove_stale_work_dirs
-from etl.loaders.survey_read import READ_MEMORY, _reader_memory, _size_bytes
+from etl.load import READ_MEMORY, load_file, remove_stale_work_dirs, staging_connection, staging_memory
+from etl.loaders.survey_read import _reader_memory
 from etl.problems import LoadRejected
 from etl.readers import ReadProblem, read_table
 from tests.conftest import PROJECT, table_fingerprint
@@ -358,34 +358,37 @@ def test_the_fast_and_the_record_scan_agree(store, tmp_path, quoted):
     assert "over the limit of 1,000 columns" in err and "row 6" in err
 
 
-def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_again(monkeypatch):
+def _limit(con) -> str:
+    return con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]
+
+
+def _shown(size: str) -> str:
+    """A memory limit as DuckDB shows it once set (e.g. '244.1 MiB' for 256MB)."""
+    return _limit(duckdb.connect(":memory:", config={"memory_limit": size}))
+
+
+def test_duckdb_reads_a_file_under_a_raised_memory_limit_then_the_load_limit_again(store, tmp_path, monkeypatch):
     monkeypatch.delenv("PAR_LOAD_MEMORY", raising=False)
-
-    def limit(con) -> float:
-        return _size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0])
-
-    con = duckdb.connect(":memory:", config={"memory_limit": "256MB"})
-    with _reader_memory(con):
-        assert limit(con) == pytest.approx(_size_bytes(READ_MEMORY), rel=0.01)
-    assert limit(con) == pytest.approx(256e6, rel=0.01)
-    with pytest.raises(RuntimeError), _reader_memory(con):  # put back after a failed read too
-        raise RuntimeError("read failed")
-    assert limit(con) == pytest.approx(256e6, rel=0.01)
-    con.execute("SET memory_limit = '4GB'")
-    with _reader_memory(con):                                 # a higher limit is never lowered
-        assert limit(con) == pytest.approx(4e9, rel=0.01)
-    assert limit(con) == pytest.approx(4e9, rel=0.01)
+    assert staging_memory() == ("256MB", READ_MEMORY)
+    with staging_connection(store, tmp_path, 5) as con:
+        assert _limit(con) == _shown("256MB")
+        with _reader_memory(con):
+            assert _limit(con) == _shown(READ_MEMORY)
+        assert _limit(con) == _shown("256MB")
+        with pytest.raises(RuntimeError), _reader_memory(con):  # put back after a failed read too
+            raise RuntimeError("read failed")
+        assert _limit(con) == _shown("256MB")
 
 
-def test_a_load_limit_the_operator_set_holds_for_the_read_too(monkeypatch):
+def test_a_load_limit_the_operator_set_holds_for_the_read_too(store, tmp_path, monkeypatch):
     monkeypatch.setenv("PAR_LOAD_MEMORY", "128MB")
-    con = duckdb.connect(":memory:", config={"memory_limit": "128MB"})
-    with _reader_memory(con):
-        assert _size_bytes(con.execute("SELECT current_setting('memory_limit')").fetchall()[0][0]) < 130e6
+    assert staging_memory() == ("128MB", None)
+    with staging_connection(store, tmp_path, 5) as con, _reader_memory(con):
+        assert _limit(con) == _shown("128MB")
 
 
-@pytest.mark.parametrize("text, size", [("244.1 MiB", 244.1 * 2**20), ("1GB", 1e9), ("1.5 GiB", 1.5 * 2**30),
-                                        ("1024 bytes", 1024), ("2 PiB", 2.0 * 2**50), ("bogus", float("inf")),
-                                        ("1.2.3GB", float("inf")), ("5 iB", float("inf"))])
-def test_sizes_as_duckdb_writes_them(text, size):
-    assert _size_bytes(text) == pytest.approx(size)
+def test_a_connection_no_load_set_up_keeps_its_memory_limit():
+    con = duckdb.connect(":memory:", config={"memory_limit": "4GB"})
+    with _reader_memory(con):                                 # never lowered, never raised
+        assert _limit(con) == _shown("4GB")
+    assert _limit(con) == _shown("4GB")
