@@ -76,9 +76,10 @@ def index_bar_spec(results: pd.DataFrame, lang: str, average: float | None = Non
                           "text": {"value": f"{t('overview.average', lang)} {fmt_pct(average, lang)}"}}},
         ]
     heading = title or t("fig.index_bar", lang)
-    # a band per unit; a chart of a few units keeps some height, as the Plotly chart's 300 px minimum did
-    height = {"step": ROW_HEIGHT} if len(rows) >= MIN_ROWS else ROW_HEIGHT * MIN_ROWS
-    spec = {"title": _title(heading), "width": "container", "height": height, "layer": layers,
+    # a band per unit; a chart of a few units keeps some height (wider bands), as the Plotly chart's 300 px
+    # minimum did. A fixed height instead squeezed the bands of a layered chart into a few pixels.
+    step = ROW_HEIGHT if len(rows) >= MIN_ROWS else ROW_HEIGHT * MIN_ROWS / max(len(rows), 1)
+    spec = {"title": _title(heading), "width": "container", "height": {"step": step}, "layer": layers,
             "padding": {"top": 16, "right": 56, "bottom": 5, "left": PAD_LEFT}}
     return VegaChart(rows, spec, heading)
 
